@@ -1,0 +1,1 @@
+"""The `annotator` command line. Subcommands import their work lazily."""

@@ -1,0 +1,46 @@
+"""`annotator validate`: the check that runs in CI on every commit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from annotator.config import ConfigError, load_config
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.validation.report import WRITERS, rules_table
+
+    if args.list_rules:
+        print(rules_table())
+        return EXIT_OK
+    try:
+        config = load_config(config_file=Path(args.config) if args.config else None)
+    except ConfigError as err:
+        print(f"annotator: config error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+
+    from annotator.validation.engine import Validator
+
+    paths = [Path(p) for p in args.paths] or [config.annotations_path]
+    validator = Validator(config)
+    results = list(validator.validate_paths(paths))
+    WRITERS[args.format](sys.stdout, results)
+    sys.stdout.flush()
+
+    findings = sum(len(found) for _, found in results)
+    bad_files = sum(1 for _, found in results if found)
+    if not args.quiet:
+        if not results:
+            shown = ", ".join(str(p) for p in paths)
+            print(f"annotator: no annotation files found in {shown}", file=sys.stderr)
+        elif findings:
+            print(
+                f"annotator: {findings} finding(s) in {bad_files} of {len(results)} file(s)",
+                file=sys.stderr,
+            )
+        else:
+            print(f"annotator: {len(results)} file(s) valid", file=sys.stderr)
+    return EXIT_FINDINGS if findings else EXIT_OK

@@ -1,0 +1,1 @@
+"""The data model: plain Python and pydantic, no UI imports."""

@@ -1,0 +1,126 @@
+"""The annotation file: pydantic models that are the source of the JSON Schema.
+
+Strict mode with extra="forbid", and Python's `re` for patterns, so that the
+models and `jsonschema` give the same verdict on every input.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+SCHEMA_ID = "urn:annotator:schema:annotation-file:1"
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$"
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
+LABEL_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+Origin = Literal["manual", "imported", "suggested"]
+Status = Literal["in_progress", "done"]
+Operation = Literal["create", "relabel", "resize", "attributes", "note", "delete"]
+
+
+def _integral_float_to_int(value: Any) -> Any:
+    # JSON Schema counts 1.0 as an integer; strict pydantic would not.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Count = Annotated[int, Field(ge=0), BeforeValidator(_integral_float_to_int)]
+Timestamp = Annotated[str, Field(pattern=TIMESTAMP_PATTERN, description="UTC time, RFC 3339 with a Z suffix.")]
+Name = Annotated[str, Field(pattern=NAME_PATTERN, description="An annotator's name; also a file name.")]
+Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
+Label = Annotated[str, Field(pattern=LABEL_PATTERN, description="A label of the project's tag set.")]
+AttributeValue = str | bool | int | float
+# Attribute names are checked against the tag set, not by pattern: a pattern on
+# dict keys becomes `patternProperties`, which JSON Schema does not enforce.
+Attributes = dict[str, AttributeValue]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re", frozen=True)
+
+
+class DocumentRef(StrictModel):
+    """The document annotated, pinned by the length and hash of its text."""
+
+    id: Identifier
+    path: Annotated[str, Field(min_length=1, description="Path relative to the project root, with '/'.")]
+    length: Annotated[Count, Field(description="Length of the text in code points.")]
+    sha256: Annotated[str, Field(pattern=SHA256_PATTERN, description="SHA-256 of the text as UTF-8.")]
+
+
+class SpanState(StrictModel):
+    """The audited content of a span, as recorded before and after a change."""
+
+    start: Count
+    end: Count
+    label: Label
+    text: str
+    attributes: Attributes = Field(default_factory=dict)
+    note: str | None = None
+
+
+class Span(StrictModel):
+    """A labelled character range `[start, end)` in code points."""
+
+    id: Identifier
+    start: Annotated[Count, Field(description="First code point, inclusive.")]
+    end: Annotated[Count, Field(description="Last code point, exclusive.")]
+    label: Label
+    text: Annotated[str, Field(description="Exactly the document text in [start, end).")]
+    attributes: Attributes = Field(default_factory=dict)
+    note: str | None = None
+    origin: Origin = "manual"
+    source: Annotated[str | None, Field(description="Where an imported span came from.")] = None
+    created_by: Name
+    created_at: Timestamp
+    modified_by: Name
+    modified_at: Timestamp
+
+    def state(self) -> SpanState:
+        return SpanState(
+            start=self.start,
+            end=self.end,
+            label=self.label,
+            text=self.text,
+            attributes=self.attributes,
+            note=self.note,
+        )
+
+
+class AuditEvent(StrictModel):
+    """One change to one span. Events are chained by hash and only ever appended."""
+
+    seq: Annotated[Count, Field(description="1, 2, 3, ... in order.")]
+    at: Timestamp
+    by: Name
+    op: Operation
+    span: Identifier
+    origin: Origin = "manual"
+    source: str | None = None
+    before: SpanState | None = None
+    after: SpanState | None = None
+    hash: Annotated[
+        str,
+        Field(pattern=SHA256_PATTERN, description="SHA-256 of the previous hash and this event."),
+    ]
+
+
+class AnnotationFile(StrictModel):
+    """The annotations of one annotator on one document."""
+
+    model_config = ConfigDict(title="annotator annotation file")
+
+    schema_version: Annotated[Literal[1], BeforeValidator(_integral_float_to_int)]
+    document: DocumentRef
+    annotator: Name
+    status: Status = "in_progress"
+    spans: list[Span] = Field(default_factory=list)
+    history: list[AuditEvent] = Field(default_factory=list)

@@ -1,0 +1,141 @@
+"""Document text policy and document metadata.
+
+Policy: a document file is read as bytes and decoded as strict UTF-8. One
+leading byte-order mark is dropped, CRLF and lone CR become LF, and nothing
+else changes (no Unicode normalisation). Offsets are code-point indices into
+the resulting text; the SHA-256 is taken over that text encoded as UTF-8.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+UTF8_BOM = b"\xef\xbb\xbf"
+META_SUFFIX = ".meta.json"
+DOCUMENT_SUFFIX = ".txt"
+META_FIELDS = ("id", "title", "publisher", "source", "language", "published")
+
+
+class DocumentError(Exception):
+    """A document that cannot be read under the text policy."""
+
+    def __init__(self, path: Path | str, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(f"{path}:{line}:{col}: {message}")
+        self.path = str(path)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
+    """Apply the text policy to raw bytes."""
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        raise DocumentError(
+            path,
+            f"not valid UTF-8: byte 0x{data[err.start]:02x} at byte offset {err.start} ({err.reason})",
+            line,
+            col,
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    id: str
+    title: str | None = None
+    publisher: str | None = None
+    source: str | None = None
+    language: str | None = None
+    published: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: value for name in META_FIELDS if (value := getattr(self, name)) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded document: its repo-relative path, text and metadata."""
+
+    path: str
+    text: str
+    meta: DocumentMeta
+    sha256: str = field(default="")
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def length(self) -> int:
+        return len(self.text)
+
+
+def meta_path_for(document_path: Path) -> Path:
+    return document_path.with_name(document_path.stem + META_SUFFIX)
+
+
+def load_meta(document_path: Path) -> DocumentMeta:
+    """Read the sidecar `NAME.meta.json`; without one the id is the file stem."""
+    meta_file = meta_path_for(document_path)
+    if not meta_file.exists():
+        return DocumentMeta(id=document_path.stem)
+    try:
+        raw = orjson.loads(meta_file.read_bytes())
+    except orjson.JSONDecodeError as err:
+        raise DocumentError(meta_file, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
+    except OSError as err:
+        raise DocumentError(meta_file, f"cannot read metadata: {err.strerror}") from None
+    if not isinstance(raw, dict):
+        raise DocumentError(meta_file, "metadata must be a JSON object")
+    unknown = sorted(set(raw) - set(META_FIELDS))
+    if unknown:
+        raise DocumentError(meta_file, f"unknown metadata field(s): {', '.join(unknown)}")
+    for name, value in raw.items():
+        if not isinstance(value, str):
+            raise DocumentError(meta_file, f"metadata field {name!r} must be a string")
+    raw.setdefault("id", document_path.stem)
+    return DocumentMeta(**raw)
+
+
+def load_document(root: Path, relative_path: str) -> Document:
+    """Load a document by its path relative to the project root."""
+    full = root / relative_path
+    try:
+        data = full.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(relative_path, "document not found") from None
+    except IsADirectoryError:
+        raise DocumentError(relative_path, "document path is a directory") from None
+    except OSError as err:
+        raise DocumentError(relative_path, f"cannot read document: {err.strerror}") from None
+    text = decode_text(data, relative_path)
+    return Document(path=relative_path, text=text, meta=load_meta(full), sha256=text_sha256(text))
+
+
+def find_documents(paths: list[Path]) -> list[Path]:
+    """Expand files and folders into a sorted list of document files."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*" + DOCUMENT_SUFFIX) if p.is_file()))
+        else:
+            found.append(path)
+    return found

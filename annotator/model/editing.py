@@ -1,0 +1,245 @@
+"""A mutable working set of spans whose every change is appended to the audit trail."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from annotator.model.annotation import (
+    SCHEMA_VERSION,
+    AnnotationFile,
+    AttributeValue,
+    AuditEvent,
+    DocumentRef,
+    Operation,
+    Origin,
+    Span,
+    SpanState,
+    Status,
+)
+from annotator.model.audit import GENESIS_HASH, chain_hash, event_body
+from annotator.model.document import Document
+from annotator.model.tagset import TagSet
+
+
+class EditError(ValueError):
+    """An edit that would make the annotations invalid."""
+
+
+def utc_now() -> str:
+    """Current UTC time in the file format, with milliseconds."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def new_span_id() -> str:
+    return secrets.token_hex(6)
+
+
+def span_sort_key(span: Span) -> tuple[int, int, str, str]:
+    return (span.start, span.end, span.label, span.id)
+
+
+class AnnotationSet:
+    """Spans of one annotator on one document, with an append-only history."""
+
+    def __init__(
+        self,
+        file: AnnotationFile,
+        text: str,
+        *,
+        tagset: TagSet | None = None,
+        clock: Callable[[], str] = utc_now,
+        make_id: Callable[[], str] = new_span_id,
+    ) -> None:
+        self.document: DocumentRef = file.document
+        self.annotator: str = file.annotator
+        self.status: Status = file.status
+        self.text = text
+        self.tagset = tagset
+        self.spans: dict[str, Span] = {span.id: span for span in file.spans}
+        self.history: list[AuditEvent] = list(file.history)
+        self.version = 0
+        self._clock = clock
+        self._make_id = make_id
+        self._known_ids = set(self.spans) | {event.span for event in self.history}
+
+    @classmethod
+    def new(cls, document: Document, annotator: str, **kwargs) -> AnnotationSet:
+        ref = DocumentRef(id=document.id, path=document.path, length=document.length, sha256=document.sha256)
+        file = AnnotationFile(schema_version=SCHEMA_VERSION, document=ref, annotator=annotator)
+        return cls(file, document.text, **kwargs)
+
+    def to_file(self) -> AnnotationFile:
+        return AnnotationFile(
+            schema_version=SCHEMA_VERSION,
+            document=self.document,
+            annotator=self.annotator,
+            status=self.status,
+            spans=sorted(self.spans.values(), key=span_sort_key),
+            history=list(self.history),
+        )
+
+    def sorted_spans(self) -> list[Span]:
+        return sorted(self.spans.values(), key=span_sort_key)
+
+    def set_status(self, status: Status) -> None:
+        if status != self.status:
+            self.status = status
+            self.version += 1
+
+    # -- edits -------------------------------------------------------------
+
+    def create(
+        self,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        note: str | None = None,
+        origin: Origin = "manual",
+        source: str | None = None,
+        by: str | None = None,
+        span_id: str | None = None,
+    ) -> Span:
+        attributes = dict(attributes or {})
+        self._check_range(start, end)
+        self._check_label(label, attributes)
+        if span_id is None:
+            span_id = self._fresh_id()
+        elif span_id in self.spans:
+            raise EditError(f"span id {span_id!r} is already in use")
+        for other in self.spans.values():
+            if other.start == start and other.end == end and other.label == label:
+                raise EditError(f"a {label} span already covers [{start}, {end})")
+        after = SpanState(
+            start=start, end=end, label=label, text=self.text[start:end], attributes=attributes, note=note
+        )
+        event = self._append("create", span_id, None, after, origin, source, by)
+        span = Span(
+            id=span_id,
+            origin=origin,
+            source=source,
+            created_by=event.by,
+            created_at=event.at,
+            modified_by=event.by,
+            modified_at=event.at,
+            **after.model_dump(),
+        )
+        self.spans[span_id] = span
+        self._known_ids.add(span_id)
+        return span
+
+    def relabel(self, span_id: str, label: str, *, by: str | None = None) -> Span:
+        span = self._get(span_id)
+        if label == span.label:
+            return span
+        attributes = {k: v for k, v in span.attributes.items() if self._attribute_allowed(label, k)}
+        self._check_label(label, attributes)
+        for other in self.spans.values():
+            if other.id != span_id and (other.start, other.end, other.label) == (span.start, span.end, label):
+                raise EditError(f"a {label} span already covers [{span.start}, {span.end})")
+        return self._update(span, "relabel", {"label": label, "attributes": attributes}, by)
+
+    def resize(self, span_id: str, start: int, end: int, *, by: str | None = None) -> Span:
+        span = self._get(span_id)
+        if (start, end) == (span.start, span.end):
+            return span
+        self._check_range(start, end)
+        for other in self.spans.values():
+            if other.id != span_id and (other.start, other.end, other.label) == (start, end, span.label):
+                raise EditError(f"a {span.label} span already covers [{start}, {end})")
+        return self._update(span, "resize", {"start": start, "end": end, "text": self.text[start:end]}, by)
+
+    def set_attributes(self, span_id: str, attributes: Mapping[str, AttributeValue], *, by: str | None = None) -> Span:
+        span = self._get(span_id)
+        attributes = dict(attributes)
+        if attributes == span.attributes:
+            return span
+        self._check_label(span.label, attributes)
+        return self._update(span, "attributes", {"attributes": attributes}, by)
+
+    def set_note(self, span_id: str, note: str | None, *, by: str | None = None) -> Span:
+        span = self._get(span_id)
+        note = note or None
+        if note == span.note:
+            return span
+        return self._update(span, "note", {"note": note}, by)
+
+    def delete(self, span_id: str, *, by: str | None = None) -> Span:
+        span = self._get(span_id)
+        self._append("delete", span_id, span.state(), None, span.origin, None, by)
+        del self.spans[span_id]
+        return span
+
+    # -- internals ---------------------------------------------------------
+
+    def _update(self, span: Span, op: Operation, changes: dict, by: str | None) -> Span:
+        before = span.state()
+        after = before.model_copy(update=changes)
+        event = self._append(op, span.id, before, after, "manual", None, by)
+        updated = span.model_copy(update={**changes, "modified_by": event.by, "modified_at": event.at})
+        self.spans[span.id] = updated
+        return updated
+
+    def _append(
+        self,
+        op: Operation,
+        span_id: str,
+        before: SpanState | None,
+        after: SpanState | None,
+        origin: Origin,
+        source: str | None,
+        by: str | None,
+    ) -> AuditEvent:
+        at = self._clock()
+        if self.history and at < self.history[-1].at:
+            at = self.history[-1].at  # a clock step backwards must not reorder the trail
+        previous = self.history[-1].hash if self.history else GENESIS_HASH
+        event = AuditEvent(
+            seq=len(self.history) + 1,
+            at=at,
+            by=by or self.annotator,
+            op=op,
+            span=span_id,
+            origin=origin,
+            source=source,
+            before=before,
+            after=after,
+            hash=GENESIS_HASH,
+        )
+        event = event.model_copy(update={"hash": chain_hash(previous, event_body(event))})
+        self.history.append(event)
+        self.version += 1
+        return event
+
+    def _get(self, span_id: str) -> Span:
+        try:
+            return self.spans[span_id]
+        except KeyError:
+            raise EditError(f"no span with id {span_id!r}") from None
+
+    def _fresh_id(self) -> str:
+        while (candidate := self._make_id()) in self._known_ids:
+            pass
+        return candidate
+
+    def _check_range(self, start: int, end: int) -> None:
+        if not 0 <= start < end <= len(self.text):
+            raise EditError(f"span [{start}, {end}) is empty or outside the document (length {len(self.text)})")
+
+    def _check_label(self, label: str, attributes: Mapping[str, AttributeValue]) -> None:
+        if self.tagset is None:
+            return
+        if label not in self.tagset:
+            raise EditError(f"unknown label {label!r} (tag set: {', '.join(self.tagset.names())})")
+        problems = self.tagset.attribute_problems(label, attributes)
+        if problems:
+            raise EditError("; ".join(message for _, message in problems))
+
+    def _attribute_allowed(self, label: str, name: str) -> bool:
+        if self.tagset is None:
+            return True
+        spec = self.tagset.get(label)
+        return spec is not None and name in spec.attributes

@@ -1,0 +1,1 @@
+"""Validation of annotation files: schema, document, span and audit-trail rules."""
