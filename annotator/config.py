@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.model.tagset import AttributeSpec, LabelSpec, TagSet, default_tagset
+from annotator.model.tagset import RESERVED_KEYS, AttributeSpec, LabelSpec, TagSet, default_tagset
 
 CONFIG_FILE = "annotator.toml"
 PYPROJECT_FILE = "pyproject.toml"
+# Same as the schema's name pattern; kept here so reading the config does not import pydantic.
+ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 LABEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]+(_[a-z0-9]+)*)$")
@@ -53,7 +55,7 @@ def find_root(start: Path) -> tuple[Path, Path | None, dict[str, Any] | None]:
             return folder, candidate, _read_toml(candidate)
         pyproject = folder / PYPROJECT_FILE
         if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("annotator")
+            table = _tool_table(pyproject, _read_toml(pyproject))
             if table is not None:
                 return folder, pyproject, table
     for folder in (start, *start.parents):
@@ -69,10 +71,23 @@ def load_config(start: Path | None = None, config_file: Path | None = None) -> C
             raise ConfigError(f"{config_file}: config file not found")
         raw = _read_toml(config_file)
         if config_file.name == PYPROJECT_FILE:
-            raw = raw.get("tool", {}).get("annotator", {})
+            raw = _tool_table(config_file, raw) or {}
         return parse_config(raw, config_file.resolve().parent, config_file)
     root, source, raw = find_root(start or Path.cwd())
     return parse_config(raw or {}, root, source)
+
+
+def _tool_table(pyproject: Path, document: dict[str, Any]) -> dict[str, Any] | None:
+    """`[tool.annotator]` of a pyproject.toml, None when absent, ConfigError when not a table."""
+    tool = document.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{pyproject}: tool: must be a table")
+    table = tool.get("annotator")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{pyproject}: tool.annotator: must be a table")
+    return table
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -94,8 +109,9 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
 
     _reject_unknown(raw, TOP_LEVEL_KEYS, "", fail)
     annotator = raw.get("annotator")
-    if annotator is not None and not (isinstance(annotator, str) and annotator):
-        raise fail("annotator", "must be a non-empty string")
+    # The name goes into every file and is a file name, so it must pass the schema's pattern.
+    if annotator is not None and not (isinstance(annotator, str) and ANNOTATOR_NAME.fullmatch(annotator)):
+        raise fail("annotator", "must be a name of letters, digits, '.', '_', '@', '+' or '-' (at most 64)")
     annotations_dir = raw.get("annotations", "annotations")
     if not isinstance(annotations_dir, str) or not annotations_dir:
         raise fail("annotations", "must be a folder path")
@@ -125,7 +141,7 @@ def _build_tagset(raw_labels: dict[str, Any], fail) -> TagSet:
     labels = {label.name: label for label in default_tagset()}
     for name, table in raw_labels.items():
         key = f"labels.{name}"
-        if not LABEL_NAME.match(name):
+        if not LABEL_NAME.fullmatch(name):
             raise fail(key, "label names are lower-case letters, digits, '_' or '-', starting with a letter")
         if not isinstance(table, dict):
             raise fail(key, "must be a table")
@@ -140,9 +156,12 @@ def _build_tagset(raw_labels: dict[str, Any], fail) -> TagSet:
         color = table.get("color", base.color if base else "")
         if not isinstance(description, str):
             raise fail(f"{key}.description", "must be a string")
-        if not (isinstance(shortcut, str) and len(shortcut) == 1 and shortcut.isprintable() and not shortcut.isspace()):
-            raise fail(f"{key}.key", "must be a single printable character")
-        if not (isinstance(color, str) and COLOR.match(color)):
+        if not (isinstance(shortcut, str) and len(shortcut) == 1 and "a" <= shortcut <= "z"):
+            raise fail(f"{key}.key", "must be a single lower-case letter (shift+letter jumps to the next span)")
+        if shortcut in RESERVED_KEYS:
+            reserved = "".join(sorted(k for k in RESERVED_KEYS if k.islower()))
+            raise fail(f"{key}.key", f"{shortcut!r} is bound by the editor; choose a letter not in {reserved!r}")
+        if not (isinstance(color, str) and COLOR.fullmatch(color)):
             raise fail(f"{key}.color", "must be '#rrggbb' or a colour name such as 'magenta'")
         attributes = dict(base.attributes) if base else {}
         raw_attributes = table.get("attributes", {})
@@ -154,13 +173,17 @@ def _build_tagset(raw_labels: dict[str, Any], fail) -> TagSet:
     seen: dict[str, str] = {}
     for label in labels.values():
         if label.key in seen:
-            raise fail(f"labels.{label.name}.key", f"key {label.key!r} is already used by label {seen[label.key]!r}")
+            first, second = seen[label.key], label.name
+            # Name the label whose key the file sets, not a default the user never wrote.
+            if "key" not in raw_labels.get(second, {}) and "key" in raw_labels.get(first, {}):
+                first, second = second, first
+            raise fail(f"labels.{second}.key", f"key {label.key!r} is already used by label {first!r}")
         seen[label.key] = label.name
     return TagSet(labels.values())
 
 
 def _build_attribute(name: str, table: Any, key: str, fail) -> AttributeSpec:
-    if not ATTRIBUTE_NAME.match(name):
+    if not ATTRIBUTE_NAME.fullmatch(name):
         raise fail(key, "attribute names are lower-case letters, digits or '_', starting with a letter")
     if not isinstance(table, dict):
         raise fail(key, "must be a table with a 'type'")

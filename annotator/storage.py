@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            # mkstemp makes the file 0600; the saved file keeps the mode it had, or
+            # gets the mode a plain open() would give it, so others can still read it.
+            os.fchmod(handle.fileno(), _target_mode(path))
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -84,6 +88,15 @@ def atomic_write(path: Path, data: bytes) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise
     _fsync_directory(path.parent)
+
+
+def _target_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync_directory(folder: Path) -> None:
@@ -106,7 +119,10 @@ def save(path: Path, file: AnnotationFile, expected: Fingerprint) -> Fingerprint
     an unchanged file touches nothing.
     """
     data = dumps(file)
-    current = Fingerprint.of_path(path)
+    try:
+        current = Fingerprint.of_path(path)
+    except OSError as err:
+        raise StorageError(f"{path}: cannot save: {err.strerror or err}") from None
     if current != expected:
         if expected.sha256 is None:
             raise ConflictError(f"{path}: not saved: the file was created by someone else since this session began")

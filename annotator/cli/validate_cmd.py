@@ -26,7 +26,10 @@ def run(args: argparse.Namespace) -> int:
 
     paths = [Path(p) for p in args.paths] or [config.annotations_path]
     validator = Validator(config)
-    results = list(validator.validate_paths(paths))
+    # A project without an annotations folder yet has no files to check; it is not
+    # an unreadable file. A path given on the command line must exist, though.
+    default_missing = not args.paths and not config.annotations_path.exists()
+    results = [] if default_missing else list(validator.validate_paths(paths))
     WRITERS[args.format](sys.stdout, results)
     sys.stdout.flush()
 

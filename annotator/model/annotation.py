@@ -9,16 +9,20 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = 1
 SCHEMA_ID = "urn:annotator:schema:annotation-file:1"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z$"
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$"
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
-LABEL_PATTERN = r"^[a-z][a-z0-9_-]{0,31}$"
-SHA256_PATTERN = r"^[0-9a-f]{64}$"
+# Every pattern ends in `(?!\n)$`, not a bare `$`: Python's `$` also matches
+# before a final newline ("bob\n" would pass), ECMA-262's `$` does not. With the
+# lookahead, Python `re` (pydantic, jsonschema) and ECMA-262 validators agree.
+TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z(?!\n)$"
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}(?!\n)$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}(?!\n)$"
+LABEL_PATTERN = r"^[a-z][a-z0-9_-]{0,31}(?!\n)$"
+SHA256_PATTERN = r"^[0-9a-f]{64}(?!\n)$"
 
 Origin = Literal["manual", "imported", "suggested"]
 Status = Literal["in_progress", "done"]
@@ -32,7 +36,16 @@ def _integral_float_to_int(value: Any) -> Any:
     return value
 
 
+def _json_integer_literal(value: Any) -> Any:
+    # `Literal[1]` compares with `==`, so it would take `true` (True == 1);
+    # JSON Schema's `const` and `"type": "integer"` do not.
+    if isinstance(value, bool):
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": "1"})
+    return _integral_float_to_int(value)
+
+
 Count = Annotated[int, Field(ge=0), BeforeValidator(_integral_float_to_int)]
+SchemaVersion = Annotated[Literal[1], BeforeValidator(_json_integer_literal)]
 Timestamp = Annotated[str, Field(pattern=TIMESTAMP_PATTERN, description="UTC time, RFC 3339 with a Z suffix.")]
 Name = Annotated[str, Field(pattern=NAME_PATTERN, description="An annotator's name; also a file name.")]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -118,7 +131,7 @@ class AnnotationFile(StrictModel):
 
     model_config = ConfigDict(title="annotator annotation file")
 
-    schema_version: Annotated[Literal[1], BeforeValidator(_integral_float_to_int)]
+    schema_version: SchemaVersion
     document: DocumentRef
     annotator: Name
     status: Status = "in_progress"

@@ -9,6 +9,7 @@ the resulting text; the SHA-256 is taken over that text encoded as UTF-8.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ UTF8_BOM = b"\xef\xbb\xbf"
 META_SUFFIX = ".meta.json"
 DOCUMENT_SUFFIX = ".txt"
 META_FIELDS = ("id", "title", "publisher", "source", "language", "published")
+# The schema's id pattern, repeated so the text policy does not import pydantic.
+DOCUMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 class DocumentError(Exception):
@@ -33,21 +36,28 @@ class DocumentError(Exception):
 
 def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
     """Apply the text policy to raw bytes."""
+    skipped = 0
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
+        skipped = len(UTF8_BOM)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        before = data[: err.start]
-        line = before.count(b"\n") + 1
-        line_start = before.rfind(b"\n") + 1
-        col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        # Everything before the bad byte is valid; count its lines as the policy
+        # does (CRLF, CR, LF) and its columns in code points.
+        before = _normalise_newlines(data[: err.start].decode("utf-8"))
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
         raise DocumentError(
             path,
-            f"not valid UTF-8: byte 0x{data[err.start]:02x} at byte offset {err.start} ({err.reason})",
+            f"not valid UTF-8: byte 0x{data[err.start]:02x} at byte offset {err.start + skipped} ({err.reason})",
             line,
             col,
         ) from None
+    return _normalise_newlines(text)
+
+
+def _normalise_newlines(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
@@ -98,7 +108,9 @@ def load_meta(document_path: Path) -> DocumentMeta:
     if not meta_file.exists():
         return DocumentMeta(id=document_path.stem)
     try:
-        raw = orjson.loads(meta_file.read_bytes())
+        data = meta_file.read_bytes()
+        # Same policy as the text: a leading byte-order mark is dropped (orjson rejects it).
+        raw = orjson.loads(data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data)
     except orjson.JSONDecodeError as err:
         raise DocumentError(meta_file, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
     except OSError as err:
@@ -111,6 +123,11 @@ def load_meta(document_path: Path) -> DocumentMeta:
     for name, value in raw.items():
         if not isinstance(value, str):
             raise DocumentError(meta_file, f"metadata field {name!r} must be a string")
+    # The id is copied into every annotation file, where the schema requires this form.
+    if "id" in raw and not DOCUMENT_ID.fullmatch(raw["id"]):
+        raise DocumentError(
+            meta_file, f"metadata field 'id' {raw['id']!r} must be letters, digits, '.', '_', ':' or '-' (at most 64)"
+        )
     raw.setdefault("id", document_path.stem)
     return DocumentMeta(**raw)
 
@@ -126,6 +143,8 @@ def load_document(root: Path, relative_path: str) -> Document:
         raise DocumentError(relative_path, "document path is a directory") from None
     except OSError as err:
         raise DocumentError(relative_path, f"cannot read document: {err.strerror}") from None
+    except ValueError:  # e.g. an embedded NUL byte, which no file system accepts
+        raise DocumentError(relative_path, "document path is not a valid file name") from None
     text = decode_text(data, relative_path)
     return Document(path=relative_path, text=text, meta=load_meta(full), sha256=text_sha256(text))
 
@@ -135,7 +154,14 @@ def find_documents(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*" + DOCUMENT_SUFFIX) if p.is_file()))
+            # Hidden files and folders (editor backups, .git) are not documents.
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*" + DOCUMENT_SUFFIX)
+                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
         else:
             found.append(path)
     return found

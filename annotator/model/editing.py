@@ -6,6 +6,8 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
+
 from annotator.model.annotation import (
     SCHEMA_VERSION,
     AnnotationFile,
@@ -30,6 +32,28 @@ class EditError(ValueError):
 def utc_now() -> str:
     """Current UTC time in the file format, with milliseconds."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _earlier(timestamp: str, than: str) -> bool:
+    try:
+        return datetime.fromisoformat(timestamp.replace("Z", "+00:00")) < datetime.fromisoformat(
+            than.replace("Z", "+00:00")
+        )
+    except ValueError:
+        return False  # a malformed time is refused by the event's own validation
+
+
+def _valid_state(fields: dict) -> SpanState:
+    try:
+        return SpanState.model_validate(fields)
+    except ValidationError as err:
+        raise EditError(_first_error(err)) from None
+
+
+def _first_error(err: ValidationError) -> str:
+    error = err.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]
 
 
 def new_span_id() -> str:
@@ -104,6 +128,7 @@ class AnnotationSet:
         span_id: str | None = None,
     ) -> Span:
         attributes = dict(attributes or {})
+        note = note or None  # as set_note: an empty note is no note
         self._check_range(start, end)
         self._check_label(label, attributes)
         if span_id is None:
@@ -113,8 +138,15 @@ class AnnotationSet:
         for other in self.spans.values():
             if other.start == start and other.end == end and other.label == label:
                 raise EditError(f"a {label} span already covers [{start}, {end})")
-        after = SpanState(
-            start=start, end=end, label=label, text=self.text[start:end], attributes=attributes, note=note
+        after = _valid_state(
+            {
+                "start": start,
+                "end": end,
+                "label": label,
+                "text": self.text[start:end],
+                "attributes": attributes,
+                "note": note,
+            }
         )
         event = self._append("create", span_id, None, after, origin, source, by)
         span = Span(
@@ -135,7 +167,7 @@ class AnnotationSet:
         span = self._get(span_id)
         if label == span.label:
             return span
-        attributes = {k: v for k, v in span.attributes.items() if self._attribute_allowed(label, k)}
+        attributes = {k: v for k, v in span.attributes.items() if self._attribute_allowed(label, k, v)}
         self._check_label(label, attributes)
         for other in self.spans.values():
             if other.id != span_id and (other.start, other.end, other.label) == (span.start, span.end, label):
@@ -173,11 +205,50 @@ class AnnotationSet:
         del self.spans[span_id]
         return span
 
+    def apply_event(self, event: AuditEvent) -> None:
+        """Replay an event recorded elsewhere (the recovery journal) onto this set.
+
+        The event must continue the hash chain and follow from the current spans.
+        """
+        previous = self.history[-1].hash if self.history else GENESIS_HASH
+        if event.seq != len(self.history) + 1:
+            raise EditError(f"event {event.seq} does not follow event {len(self.history)}")
+        if chain_hash(previous, event_body(event)) != event.hash:
+            raise EditError(f"event {event.seq} does not chain to the one before it")
+        current = self.spans.get(event.span)
+        if event.op == "create":
+            if current is not None or event.after is None:
+                raise EditError(f"event {event.seq} creates span {event.span!r}, which already exists")
+            self.spans[event.span] = Span(
+                id=event.span,
+                origin=event.origin,
+                source=event.source,
+                created_by=event.by,
+                created_at=event.at,
+                modified_by=event.by,
+                modified_at=event.at,
+                **event.after.model_dump(),
+            )
+        elif current is None or event.before != current.state():
+            raise EditError(f"event {event.seq} changes span {event.span!r}, which is not as the event expects")
+        elif event.op == "delete":
+            del self.spans[event.span]
+        elif event.after is None:
+            raise EditError(f"event {event.seq} has no 'after'")
+        else:
+            self.spans[event.span] = current.model_copy(
+                update={**event.after.model_dump(), "modified_by": event.by, "modified_at": event.at}
+            )
+        self.history.append(event)
+        self._known_ids.add(event.span)
+        self.version += 1
+
     # -- internals ---------------------------------------------------------
 
     def _update(self, span: Span, op: Operation, changes: dict, by: str | None) -> Span:
         before = span.state()
-        after = before.model_copy(update=changes)
+        # model_copy does not validate; without a tag set a label like "Bad" would get through.
+        after = _valid_state({**before.model_dump(), **changes})
         event = self._append(op, span.id, before, after, "manual", None, by)
         updated = span.model_copy(update={**changes, "modified_by": event.by, "modified_at": event.at})
         self.spans[span.id] = updated
@@ -194,21 +265,26 @@ class AnnotationSet:
         by: str | None,
     ) -> AuditEvent:
         at = self._clock()
-        if self.history and at < self.history[-1].at:
-            at = self.history[-1].at  # a clock step backwards must not reorder the trail
+        # A clock step backwards must not reorder the trail. Compare instants, not
+        # strings: "...:00Z" sorts after "...:00.5Z" as text.
+        if self.history and _earlier(at, self.history[-1].at):
+            at = self.history[-1].at
         previous = self.history[-1].hash if self.history else GENESIS_HASH
-        event = AuditEvent(
-            seq=len(self.history) + 1,
-            at=at,
-            by=by or self.annotator,
-            op=op,
-            span=span_id,
-            origin=origin,
-            source=source,
-            before=before,
-            after=after,
-            hash=GENESIS_HASH,
-        )
+        try:
+            event = AuditEvent(
+                seq=len(self.history) + 1,
+                at=at,
+                by=by or self.annotator,
+                op=op,
+                span=span_id,
+                origin=origin,
+                source=source,
+                before=before,
+                after=after,
+                hash=GENESIS_HASH,
+            )
+        except ValidationError as err:  # a malformed span id, name or timestamp
+            raise EditError(_first_error(err)) from None
         event = event.model_copy(update={"hash": chain_hash(previous, event_body(event))})
         self.history.append(event)
         self.version += 1
@@ -238,8 +314,10 @@ class AnnotationSet:
         if problems:
             raise EditError("; ".join(message for _, message in problems))
 
-    def _attribute_allowed(self, label: str, name: str) -> bool:
+    def _attribute_allowed(self, label: str, name: str, value: AttributeValue) -> bool:
+        # An attribute of the same name but another type on the new label is dropped too.
         if self.tagset is None:
             return True
         spec = self.tagset.get(label)
-        return spec is not None and name in spec.attributes
+        attribute = spec.attributes.get(name) if spec is not None else None
+        return attribute is not None and attribute.problem(value) is None

@@ -50,8 +50,12 @@ def check_audit(spans: Sequence[Span], history: Sequence[AuditEvent]) -> list[Pr
         problem = _apply(event, live, index)
         if problem is not None:
             problems.append(Problem("A503", problem[0], (*where, *problem[1])))
+    matched: set[str] = set()
     for index, span in enumerate(spans):
         where = ("spans", index)
+        if span.id in matched:
+            continue  # a second span with the same id is A405, not a span without a trail
+        matched.add(span.id)
         entry = live.pop(span.id, None)
         if entry is None:
             problems.append(Problem("A505", f"span {span.id!r} has no create event in the audit trail", (*where, "id")))
@@ -119,24 +123,28 @@ def _apply(event: AuditEvent, live: dict[str, _Live], index: int) -> tuple[str, 
         return None
     if entry is None:
         return f"{event.op} of span {event.span!r}, which does not exist at this point", ("span",)
+    # The event is applied even when it does not follow, so that one bad event is
+    # one finding: later events and the span are checked against what it recorded.
+    problem = None
     if event.before is None or _state(event.before) != entry.state:
-        return f"'before' of this {event.op} does not match span {event.span!r} as the trail left it", ("before",)
+        problem = f"'before' of this {event.op} does not match span {event.span!r} as the trail left it", ("before",)
     entry.last = event
     entry.index = index
     if event.op == "delete":
-        if event.after is not None:
-            return "a delete event must not have an 'after'", ("after",)
         del live[event.span]
-        return None
+        if event.after is not None:
+            return problem or ("a delete event must not have an 'after'", ("after",))
+        return problem
     if event.after is None:
-        return f"a {event.op} event needs an 'after'", ()
+        return problem or (f"a {event.op} event needs an 'after'", ())
+    before = _state(event.before) if event.before is not None else entry.state
     after = _state(event.after)
-    changed = {name for name, a, b in zip(STATE_FIELDS, entry.state, after, strict=True) if a != b}
+    changed = {name for name, a, b in zip(STATE_FIELDS, before, after, strict=True) if a != b}
     entry.state = after
     unexpected = changed - FIELDS_CHANGED_BY[event.op]
-    if unexpected:
+    if unexpected and problem is None:
         return f"a {event.op} event may not change {', '.join(sorted(unexpected))}", ("after",)
-    return None
+    return problem
 
 
 def _describe(state: tuple, fields: list[str]) -> str:

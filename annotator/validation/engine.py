@@ -19,6 +19,7 @@ from annotator.validation.findings import Finding, Problem
 from annotator.validation.locate import locate, to_pointer
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
+JSON_WHITESPACE = b" \t\r\n"
 ANNOTATION_SUFFIX = ".json"
 
 
@@ -35,17 +36,24 @@ class Parsed:
 def parse_annotation_bytes(raw: bytes) -> Parsed:
     """Bytes to a validated model, or the problems that stop it."""
     parsed = Parsed()
+    skipped = 0
     if raw.startswith(UTF8_BOM):
         raw = raw[len(UTF8_BOM) :]
-    if not raw.strip():
+        skipped = len(UTF8_BOM)
+    # Only JSON's own whitespace: a lone form feed is invalid JSON, not an empty file.
+    if not raw.strip(JSON_WHITESPACE):
         parsed.problems.append(Problem("A104", "file is empty; expected a JSON object"))
         return parsed
     try:
         parsed.text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         kind = "binary data" if b"\x00" in raw[:8192] else "not valid UTF-8"
+        # The byte offset counts from the start of the file, BOM included.
         parsed.problems.append(
-            Problem("A102", f"{kind}: byte 0x{raw[err.start]:02x} at byte offset {err.start} cannot be decoded")
+            Problem(
+                "A102",
+                f"{kind}: byte 0x{raw[err.start]:02x} at byte offset {err.start + skipped} cannot be decoded",
+            )
         )
         parsed.text = raw[: err.start].decode("utf-8")
         parsed.problems[-1].path = ("@offset", len(parsed.text))
@@ -53,7 +61,8 @@ def parse_annotation_bytes(raw: bytes) -> Parsed:
     try:
         parsed.data = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
-        if "recursion" in err.msg:
+        # orjson says "depth limit exceeded"; other parsers say "recursion".
+        if "depth" in err.msg or "recursion" in err.msg.lower():
             parsed.problems.append(Problem("A106", f"JSON nests too deeply ({err.msg})", ("@offset", err.pos)))
         else:
             parsed.problems.append(Problem("A103", f"invalid JSON: {err.msg}", ("@offset", err.pos)))
@@ -155,7 +164,7 @@ class Validator:
         if ref is not None:
             document = self._check_document(ref, problems)
         spans: list[tuple[int, Span]] = []
-        raw_spans = data.get("spans")
+        raw_spans = data.get("spans", [])
         if isinstance(raw_spans, list):
             for index, item in enumerate(raw_spans):
                 try:
@@ -163,11 +172,17 @@ class Validator:
                 except ValidationError:
                     pass
         problems.extend(self._check_spans(spans, document))
+        # The trail is checked too when every span and event is well-formed (say the
+        # file only has an unknown property); with parts missing it would only add noise.
+        history = _valid_events(data.get("history", []))
+        if history is not None and isinstance(raw_spans, list) and len(spans) == len(raw_spans):
+            problems.extend(check_audit([span for _, span in spans], history))
         return problems
 
     def _check_document(self, ref: DocumentRef, problems: list[Problem]) -> Document | None:
         pure = PurePosixPath(ref.path)
-        if pure.is_absolute() or ".." in pure.parts or "\\" in ref.path:
+        # A NUL byte would make the operating system reject the path with ValueError.
+        if pure.is_absolute() or ".." in pure.parts or "\\" in ref.path or "\x00" in ref.path:
             problems.append(
                 Problem(
                     "A305",
@@ -235,8 +250,10 @@ class Validator:
                     "A403", f"unknown label {span.label!r} (tag set: {', '.join(tagset.names())})", (*where, "label")
                 )
             elif span.attributes:
+                allowed = tagset.labels[span.label].attributes
                 for name, message in tagset.attribute_problems(span.label, span.attributes):
-                    yield Problem("A404", message, (*where, "attributes", name), at_key=True)
+                    # An attribute that is not allowed is placed at its key; a wrong value at the value.
+                    yield Problem("A404", message, (*where, "attributes", name), at_key=name not in allowed)
             if span.id in seen_ids:
                 yield Problem("A405", f"span id {span.id!r} is also used by /spans/{seen_ids[span.id]}", (*where, "id"))
             else:
@@ -250,6 +267,15 @@ class Validator:
                 )
             else:
                 seen_ranges[key] = index
+
+
+def _valid_events(raw: Any) -> list[AuditEvent] | None:
+    if not isinstance(raw, list):
+        return None
+    try:
+        return [AuditEvent.model_validate(item) for item in raw]
+    except ValidationError:
+        return None
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -62,26 +62,31 @@ class _Scanner:
         return False
 
     def find_member(self, key: str) -> tuple[int, int] | None:
-        """At an object: (key position, value position) of `key`."""
+        """At an object: (key position, value position) of `key`.
+
+        With a duplicated key the last one wins, as it does for the JSON parser,
+        so the whole object is scanned.
+        """
         self.pos += 1
+        found = None
         while True:
             self.skip_ws()
             if self.peek() != '"':
-                return None
+                return found
             key_pos = self.pos
             name = self.read_string()
             self.skip_ws()
             if name is None or self.peek() != ":":
-                return None
+                return found
             self.pos += 1
             self.skip_ws()
             if name == key:
-                return key_pos, self.pos
+                found = key_pos, self.pos
             if not self.skip_value():
-                return None
+                return found
             self.skip_ws()
             if self.peek() != ",":
-                return None
+                return found
             self.pos += 1
 
     def find_item(self, index: int) -> int | None:

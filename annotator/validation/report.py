@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -13,6 +14,7 @@ from annotator.validation.codes import RULES
 from annotator.validation.findings import Finding
 
 FORMATS = ("text", "json", "github", "junit")
+_C1 = re.compile("[\x7f-\x9f]")
 GITHUB_SHOWN_PER_STEP = 10
 
 
@@ -29,7 +31,18 @@ def write_text(out: TextIO, results: Sequence[tuple[Path, list[Finding]]]) -> No
 
 def _printable(line: str) -> str:
     # A finding may quote document text; never send control characters to a terminal.
-    return "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" for ch in line)
+    return "".join(ch if ch.isprintable() or ch == "\t" else _escape(ch) for ch in line)
+
+
+def _escape(ch: str) -> str:
+    # Python's own escapes, so "\u200b" cannot be read as "\x20" followed by "0b".
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _utf8_safe(text: str) -> str:
+    # A file name that is not UTF-8 arrives with surrogates, which orjson refuses to encode.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def write_json(out: TextIO, results: Sequence[tuple[Path, list[Finding]]]) -> None:
@@ -37,16 +50,16 @@ def write_json(out: TextIO, results: Sequence[tuple[Path, list[Finding]]]) -> No
     for path, findings in results:
         records.append(
             {
-                "path": path.as_posix(),
+                "path": _utf8_safe(path.as_posix()),
                 "valid": not findings,
                 "findings": [
                     {
-                        "path": f.path,
+                        "path": _utf8_safe(f.path),
                         "line": f.line,
                         "col": f.col,
                         "code": f.code,
                         "rule": f.rule,
-                        "message": f.message,
+                        "message": _utf8_safe(f.message),
                         "pointer": f.pointer,
                         "json_path": f.json_path,
                     }
@@ -56,7 +69,10 @@ def write_json(out: TextIO, results: Sequence[tuple[Path, list[Finding]]]) -> No
         )
     total = sum(len(r["findings"]) for r in records)
     summary = {"files": len(records), "invalid_files": sum(not r["valid"] for r in records), "findings": total}
-    out.write(orjson.dumps({"summary": summary, "files": records}, option=orjson.OPT_INDENT_2).decode() + "\n")
+    text = orjson.dumps({"summary": summary, "files": records}, option=orjson.OPT_INDENT_2).decode()
+    # orjson escapes C0 controls but writes DEL and C1 (the 8-bit CSI, 0x9b) raw; they can
+    # only be inside strings here, so a \u escape keeps the data and spares the terminal.
+    out.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def github_escape_data(value: str) -> str:
@@ -73,9 +89,10 @@ def write_github(out: TextIO, results: Sequence[tuple[Path, list[Finding]]]) -> 
         for f in findings:
             count += 1
             title = github_escape_property(f"{f.code} {f.rule}")
-            props = f"file={github_escape_property(f.path)},line={f.line},col={f.col},title={title}"
+            props = f"file={_printable(github_escape_property(f.path))},line={f.line},col={f.col},title={title}"
             message = f.message + (f" ({f.pointer})" if f.pointer else "")
-            out.write(f"::error {props}::{github_escape_data(message)}\n")
+            # Escape first (CR and LF become %0D %0A), then make what is left printable.
+            out.write(f"::error {props}::{_printable(github_escape_data(message))}\n")
     # GitHub shows only the first annotations of a step; the log keeps them all.
     if count > GITHUB_SHOWN_PER_STEP:
         hidden = count - GITHUB_SHOWN_PER_STEP
@@ -100,7 +117,7 @@ def write_junit(out: TextIO, results: Sequence[tuple[Path, list[Finding]]]) -> N
         f'  <testsuite name="annotator validate" tests="{len(results)}" failures="{failures}" errors="0">\n'
     )
     for path, findings in results:
-        name = quoteattr(path.as_posix())
+        name = quoteattr(_xml_safe(path.as_posix()))
         if not findings:
             out.write(f'    <testcase classname="annotations" name={name}/>\n')
             continue
@@ -115,8 +132,17 @@ def write_junit(out: TextIO, results: Sequence[tuple[Path, list[Finding]]]) -> N
 
 
 def _xml_safe(text: str) -> str:
-    # XML 1.0 cannot hold most control characters, even escaped.
-    return "".join(ch if ch in "\t\n\r" or ord(ch) >= 0x20 else f"\\x{ord(ch):02x}" for ch in text)
+    # XML 1.0 cannot hold most C0 controls, even escaped; C1 controls (such as
+    # the 8-bit CSI, 0x9b) are legal XML but still terminal escapes, so go too;
+    # U+FFFE and U+FFFF are not XML characters at all, nor are surrogates.
+    return "".join(
+        ch if ch in "\t\n\r" or 0x20 <= ord(ch) < 0x7F or _xml_char_above_c1(ord(ch)) else _escape(ch) for ch in text
+    )
+
+
+def _xml_char_above_c1(code: int) -> bool:
+    # Surrogates come from undecodable file names (surrogateescape); they cannot be written as UTF-8.
+    return 0x9F < code < 0xD800 or 0xDFFF < code < 0xFFFE or code > 0xFFFF
 
 
 def _xml_text(text: str) -> str:
