@@ -378,8 +378,8 @@ def test_utc_now_has_the_file_format() -> None:
 def test_chain_hash_ignores_key_order_and_nulls() -> None:
     body = {"seq": 1, "op": "create", "before": None, "after": {"note": None, "start": 0}}
     same = {"after": {"start": 0}, "op": "create", "seq": 1}
-    assert chain_hash(GENESIS_HASH, body) == chain_hash(GENESIS_HASH, same)
-    assert chain_hash(GENESIS_HASH, body) != chain_hash("1" * 64, body)
+    assert chain_hash(GENESIS_HASH, event_body(body)) == chain_hash(GENESIS_HASH, event_body(same))
+    assert chain_hash(GENESIS_HASH, event_body(body)) != chain_hash("1" * 64, event_body(body))
 
 
 def test_verify_chain_reports_exactly_the_edited_event(sample: AnnotationSet) -> None:

@@ -20,13 +20,14 @@ GENESIS_HASH = "0" * 64
 
 def event_body(event: AuditEvent | dict[str, Any]) -> dict[str, Any]:
     if isinstance(event, dict):
-        return {key: value for key, value in event.items() if key != "hash"}
+        return _drop_nulls({key: value for key, value in event.items() if key != "hash"})
     return event.model_dump(mode="json", exclude={"hash"}, exclude_none=True)
 
 
 def chain_hash(previous: str, body: dict[str, Any]) -> str:
+    """`body` must be null-free, as event_body() returns it."""
     digest = hashlib.sha256(previous.encode("ascii"))
-    digest.update(orjson.dumps(_drop_nulls(body), option=orjson.OPT_SORT_KEYS))
+    digest.update(orjson.dumps(body, option=orjson.OPT_SORT_KEYS))
     return digest.hexdigest()
 
 

@@ -3,7 +3,9 @@ core, explain failures with `jsonschema`, then check what a schema cannot."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -117,22 +119,38 @@ class Validator:
 
     # -- entry points ------------------------------------------------------
 
-    def validate_paths(self, paths: Iterable[Path]) -> Iterator[tuple[Path, list[Finding]]]:
-        for path in expand_paths(paths):
-            yield path, self.validate_file(path)
+    def validate_paths(self, paths: Iterable[Path], jobs: int | None = None) -> Iterator[tuple[Path, list[Finding]]]:
+        """Findings per file, in file order. Large batches use every core."""
+        files = list(expand_paths(paths))
+        jobs = _job_count(len(files)) if jobs is None else jobs
+        if jobs <= 1:
+            for path in files:
+                yield path, self.validate_file(path)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _worker_validator
+        _worker_validator = self  # inherited by the forked workers
+        chunk = max(1, min(PARALLEL_CHUNK, len(files) // (jobs * 4)))
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield from zip(files, pool.map(_validate_in_worker, files, chunksize=chunk), strict=True)
 
     def validate_file(self, path: Path) -> list[Finding]:
-        display = _display_path(path)
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:
-                return [Finding(display, 1, 1, "A105", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+                message = f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+                return [Finding(_display_path(path), 1, 1, "A105", message)]
             raw = path.read_bytes()
         except OSError as err:
-            return [Finding(display, 1, 1, "A101", f"cannot read file: {err.strerror or err}")]
-        return self.validate_bytes(raw, display)
+            return [Finding(_display_path(path), 1, 1, "A101", f"cannot read file: {err.strerror or err}")]
+        return self._validate(raw, lambda: _display_path(path))
 
     def validate_bytes(self, raw: bytes, display: str) -> list[Finding]:
+        return self._validate(raw, lambda: display)
+
+    def _validate(self, raw: bytes, display: Callable[[], str]) -> list[Finding]:
         parsed = parse_annotation_bytes(raw)
         problems = list(parsed.problems)
         if parsed.model is not None:
@@ -142,7 +160,8 @@ class Validator:
         if not problems:
             return []
         text = parsed.text if parsed.text is not None else raw.decode("utf-8", errors="replace")
-        return sorted((_place(display, text, p) for p in problems), key=Finding.sort_key)
+        shown = display()
+        return sorted((_place(shown, text, p) for p in problems), key=Finding.sort_key)
 
     # -- rules a schema cannot express -------------------------------------
 
@@ -291,6 +310,23 @@ def _place(display: str, text: str, problem: Problem) -> Finding:
         return Finding(display, line, col, problem.code, problem.message)
     line, col = locate(text, problem.path, key=problem.at_key) if problem.path else (1, 1)
     return Finding(display, line, col, problem.code, problem.message, to_pointer(problem.path))
+
+
+PARALLEL_MIN_FILES = 400
+PARALLEL_CHUNK = 64
+_worker_validator: Validator | None = None
+
+
+def _job_count(files: int) -> int:
+    # Forking pays off only for large batches, and only where fork exists.
+    if files < PARALLEL_MIN_FILES or sys.platform != "linux":
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _validate_in_worker(path: Path) -> list[Finding]:
+    assert _worker_validator is not None
+    return _worker_validator.validate_file(path)
 
 
 def _display_path(path: Path) -> str:
