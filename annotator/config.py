@@ -23,7 +23,7 @@ LABEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]+(_[a-z0-9]+)*)$")
 ATTRIBUTE_TYPES = ("string", "number", "integer", "boolean", "enum")
-TOP_LEVEL_KEYS = ("annotator", "annotations", "documents", "labels")
+TOP_LEVEL_KEYS = ("annotator", "annotations", "documents", "labels", "keys")
 LABEL_KEYS = ("description", "key", "color", "attributes")
 ATTRIBUTE_KEYS = ("type", "description", "values")
 
@@ -40,6 +40,7 @@ class Config:
     annotations_dir: str = "annotations"
     document_dirs: tuple[str, ...] = ("seeds",)
     tagset: TagSet = field(default_factory=default_tagset)
+    keymap: dict[str, str] = field(default_factory=dict)
 
     @property
     def annotations_path(self) -> Path:
@@ -121,6 +122,12 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
     labels = raw.get("labels", {})
     if not isinstance(labels, dict):
         raise fail("labels", "must be a table of labels")
+    keymap = raw.get("keys", {})
+    if not isinstance(keymap, dict):
+        raise fail("keys", 'must be a table of binding id = "key" (for example "span.delete" = "x")')
+    for binding_id, keys in keymap.items():
+        if not (isinstance(keys, str) and keys.strip()):
+            raise fail(f"keys.{binding_id}", 'must be a key name such as "x" or "ctrl+k", or several joined by \',\'')
     return Config(
         root=root,
         source=source,
@@ -128,6 +135,7 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
         annotations_dir=annotations_dir,
         document_dirs=tuple(documents),
         tagset=_build_tagset(labels, fail),
+        keymap=dict(keymap),
     )
 
 

@@ -350,3 +350,23 @@ def test_cli_explicit_missing_config(
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--config", "missing.toml"]) == EXIT_USAGE
     assert "missing.toml: config file not found" in capsys.readouterr().err
+
+
+def test_keys_table_remaps_bindings_by_id(tmp_path: Path) -> None:
+    (tmp_path / "annotator.toml").write_text('[keys]\n"span.delete" = "x"\n"app.next_document" = "ctrl+n"\n')
+    config = load_config(start=tmp_path)
+    assert config.keymap == {"span.delete": "x", "app.next_document": "ctrl+n"}
+
+
+def test_keys_table_rejects_a_non_string_key(tmp_path: Path) -> None:
+    (tmp_path / "annotator.toml").write_text('[keys]\n"span.delete" = 3\n')
+    with pytest.raises(ConfigError, match=r"annotator.toml: keys.span.delete: must be a key name"):
+        load_config(start=tmp_path)
+
+
+def test_number_attribute_beyond_the_safe_integer_range_is_refused() -> None:
+    from annotator.model.tagset import default_tagset
+
+    problems = default_tagset().attribute_problems("number", {"value": 2**70})
+    assert problems and problems[0][0] == "value" and "2**53" in problems[0][1]
+    assert default_tagset().attribute_problems("number", {"value": 2**53}) == []

@@ -19,6 +19,7 @@ EXIT_USAGE = 2
 
 # subcommand -> module in annotator.cli with run(args) -> int
 COMMANDS = {
+    "annotate": "annotate_cmd",
     "validate": "validate_cmd",
     "schema": "schema_cmd",
 }
@@ -32,6 +33,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    annotate = commands.add_parser(
+        "annotate",
+        help="open documents in the annotation UI (the default command)",
+        description=(
+            "Open documents, or folders of documents as a queue, in the keyboard-driven annotation UI. "
+            "With no PATH, opens the project's document folders (the bundled seeds/). Press F1 inside for help."
+        ),
+    )
+    annotate.add_argument("paths", nargs="*", metavar="PATH", help="documents (*.txt) or folders of them")
+    annotate.add_argument("--out", metavar="DIR", help="where annotation files go (default: the annotations folder)")
+    annotate.add_argument(
+        "--annotator", metavar="NAME", help="your name in the files (default: config, then login name)"
+    )
+    annotate.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
 
     validate = commands.add_parser(
         "validate",
@@ -64,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["validate"])
+        args = parser.parse_args(["annotate"])
     module = importlib.import_module(f"annotator.cli.{COMMANDS[args.command]}")
     try:
         return module.run(args)

@@ -64,6 +64,33 @@ def span_sort_key(span: Span) -> tuple[int, int, str, str]:
     return (span.start, span.end, span.label, span.id)
 
 
+class SpanTable(dict[str, Span]):
+    """Spans by id, also indexed by (start, end, label) so duplicate checks are O(1)."""
+
+    def __init__(self, spans=()) -> None:
+        super().__init__()
+        self._by_range: dict[tuple[int, int, str], str] = {}
+        for span in spans:
+            self[span.id] = span
+
+    def __setitem__(self, span_id: str, span: Span) -> None:
+        old = self.get(span_id)
+        if old is not None and self._by_range.get((old.start, old.end, old.label)) == span_id:
+            del self._by_range[(old.start, old.end, old.label)]
+        super().__setitem__(span_id, span)
+        self._by_range.setdefault((span.start, span.end, span.label), span_id)
+
+    def __delitem__(self, span_id: str) -> None:
+        old = self[span_id]
+        super().__delitem__(span_id)
+        if self._by_range.get((old.start, old.end, old.label)) == span_id:
+            del self._by_range[(old.start, old.end, old.label)]
+
+    def holder(self, start: int, end: int, label: str) -> str | None:
+        """The id of the span with exactly this range and label, if any."""
+        return self._by_range.get((start, end, label))
+
+
 class AnnotationSet:
     """Spans of one annotator on one document, with an append-only history."""
 
@@ -81,7 +108,7 @@ class AnnotationSet:
         self.status: Status = file.status
         self.text = text
         self.tagset = tagset
-        self.spans: dict[str, Span] = {span.id: span for span in file.spans}
+        self.spans = SpanTable(file.spans)
         self.history: list[AuditEvent] = list(file.history)
         self.version = 0
         self._clock = clock
@@ -135,9 +162,8 @@ class AnnotationSet:
             span_id = self._fresh_id()
         elif span_id in self.spans:
             raise EditError(f"span id {span_id!r} is already in use")
-        for other in self.spans.values():
-            if other.start == start and other.end == end and other.label == label:
-                raise EditError(f"a {label} span already covers [{start}, {end})")
+        if self.spans.holder(start, end, label) is not None:
+            raise EditError(f"a {label} span already covers [{start}, {end})")
         after = _valid_state(
             {
                 "start": start,
@@ -169,9 +195,8 @@ class AnnotationSet:
             return span
         attributes = {k: v for k, v in span.attributes.items() if self._attribute_allowed(label, k, v)}
         self._check_label(label, attributes)
-        for other in self.spans.values():
-            if other.id != span_id and (other.start, other.end, other.label) == (span.start, span.end, label):
-                raise EditError(f"a {label} span already covers [{span.start}, {span.end})")
+        if self.spans.holder(span.start, span.end, label) not in (None, span_id):
+            raise EditError(f"a {label} span already covers [{span.start}, {span.end})")
         return self._update(span, "relabel", {"label": label, "attributes": attributes}, by)
 
     def resize(self, span_id: str, start: int, end: int, *, by: str | None = None) -> Span:
@@ -179,9 +204,8 @@ class AnnotationSet:
         if (start, end) == (span.start, span.end):
             return span
         self._check_range(start, end)
-        for other in self.spans.values():
-            if other.id != span_id and (other.start, other.end, other.label) == (start, end, span.label):
-                raise EditError(f"a {span.label} span already covers [{start}, {end})")
+        if self.spans.holder(start, end, span.label) not in (None, span_id):
+            raise EditError(f"a {span.label} span already covers [{start}, {end})")
         return self._update(span, "resize", {"start": start, "end": end, "text": self.text[start:end]}, by)
 
     def set_attributes(self, span_id: str, attributes: Mapping[str, AttributeValue], *, by: str | None = None) -> Span:
@@ -208,18 +232,53 @@ class AnnotationSet:
     def apply_event(self, event: AuditEvent) -> None:
         """Replay an event recorded elsewhere (the recovery journal) onto this set.
 
-        The event must continue the hash chain and follow from the current spans.
+        The event must continue the hash chain and follow from the current spans
+        the way the validator replays a trail (see validation.audit_rules): a
+        create has no 'before', a delete no 'after', 'before' matches the span,
+        an operation changes only its own fields, and the result is a span of
+        this document's text that duplicates no other. Nothing changes if it
+        does not.
         """
+        seq = event.seq
+        # What each update may change, as validation.audit_rules replays it.
+        changes_allowed = {
+            "relabel": {"label", "attributes"},
+            "resize": {"start", "end", "text"},
+            "attributes": {"attributes"},
+            "note": {"note"},
+        }
+
+        def check(state: SpanState) -> None:
+            """The span must lie on this document's text and duplicate no other span."""
+            if not 0 <= state.start < state.end <= len(self.text):
+                raise EditError(
+                    f"event {seq}: span [{state.start}, {state.end}) is empty or outside the document "
+                    f"(length {len(self.text)})"
+                )
+            if self.text[state.start : state.end] != state.text:
+                raise EditError(
+                    f"event {seq}: span text {state.text!r} differs from the document at [{state.start}, {state.end})"
+                )
+            if self.spans.holder(state.start, state.end, state.label) not in (None, event.span):
+                raise EditError(f"event {seq}: a {state.label} span already covers [{state.start}, {state.end})")
+
         previous = self.history[-1].hash if self.history else GENESIS_HASH
-        if event.seq != len(self.history) + 1:
-            raise EditError(f"event {event.seq} does not follow event {len(self.history)}")
+        if seq != len(self.history) + 1:
+            raise EditError(f"event {seq} does not follow event {len(self.history)}")
         if chain_hash(previous, event_body(event)) != event.hash:
-            raise EditError(f"event {event.seq} does not chain to the one before it")
+            raise EditError(f"event {seq} does not chain to the one before it")
+        if self.history and _earlier(event.at, self.history[-1].at):
+            raise EditError(f"event {seq} is dated {event.at}, before event {seq - 1} ({self.history[-1].at})")
         current = self.spans.get(event.span)
         if event.op == "create":
-            if current is not None or event.after is None:
-                raise EditError(f"event {event.seq} creates span {event.span!r}, which already exists")
-            self.spans[event.span] = Span(
+            if current is not None:
+                raise EditError(f"event {seq} creates span {event.span!r}, which already exists")
+            if event.before is not None:
+                raise EditError(f"event {seq} is a create with a 'before'")
+            if event.after is None:
+                raise EditError(f"event {seq} is a create without an 'after'")
+            check(event.after)
+            span = Span(
                 id=event.span,
                 origin=event.origin,
                 source=event.source,
@@ -229,16 +288,29 @@ class AnnotationSet:
                 modified_at=event.at,
                 **event.after.model_dump(),
             )
-        elif current is None or event.before != current.state():
-            raise EditError(f"event {event.seq} changes span {event.span!r}, which is not as the event expects")
+        elif current is None:
+            raise EditError(f"event {seq} changes span {event.span!r}, which does not exist")
+        elif event.before != current.state():
+            raise EditError(f"event {seq} changes span {event.span!r}, which is not as the event expects")
         elif event.op == "delete":
-            del self.spans[event.span]
+            if event.after is not None:
+                raise EditError(f"event {seq} is a delete with an 'after'")
+            span = None
         elif event.after is None:
-            raise EditError(f"event {event.seq} has no 'after'")
+            raise EditError(f"event {seq} has no 'after'")
         else:
-            self.spans[event.span] = current.model_copy(
-                update={**event.after.model_dump(), "modified_by": event.by, "modified_at": event.at}
-            )
+            before, after = current.state().model_dump(), event.after.model_dump()
+            changed = {name for name in before if before[name] != after[name]}
+            unexpected = changed - changes_allowed[event.op]
+            if unexpected:
+                raise EditError(f"event {seq}: a {event.op} may not change {', '.join(sorted(unexpected))}")
+            if changed & {"start", "end", "text", "label"}:
+                check(event.after)
+            span = current.model_copy(update={**after, "modified_by": event.by, "modified_at": event.at})
+        if span is None:
+            del self.spans[event.span]
+        else:
+            self.spans[event.span] = span
         self.history.append(event)
         self._known_ids.add(event.span)
         self.version += 1

@@ -9,6 +9,7 @@ from typing import Literal
 
 AttributeType = Literal["string", "number", "integer", "boolean", "enum"]
 AttributeValue = str | bool | int | float
+MAX_SAFE_INTEGER = 2**53
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class AttributeSpec:
             return f"attribute {self.name!r} must be one of {', '.join(map(repr, self.values))}, not {value!r}"
         else:
             ok = isinstance(value, str)
+        if ok and isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
+            return f"attribute {self.name!r} is an integer beyond ±2**53, which JSON readers cannot keep exactly"
         if ok:
             return None
         return f"attribute {self.name!r} must be {_article(kind)} {kind}, not {type(value).__name__} {value!r}"

@@ -1,0 +1,64 @@
+"""`annotator annotate`: open documents in the annotation UI."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import re
+import sys
+from pathlib import Path
+
+from annotator.cli.main import EXIT_OK, EXIT_USAGE
+from annotator.config import ConfigError, load_config
+from annotator.model.annotation import NAME_PATTERN
+from annotator.model.document import find_documents
+
+
+def resolve_annotator(explicit: str | None, configured: str | None) -> str:
+    """--annotator, then the config, then the login name."""
+    if explicit:
+        return explicit
+    if configured:
+        return configured
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "annotator"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_config(config_file=Path(args.config) if args.config else None)
+    except ConfigError as err:
+        print(f"annotator: config error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    annotator = resolve_annotator(args.annotator, config.annotator)
+    if not re.match(NAME_PATTERN, annotator) or annotator.endswith("\n"):
+        print(
+            f"annotator: {annotator!r} cannot be an annotator name: use letters, digits and . _ @ + - "
+            "(it is also a file name); pass --annotator NAME",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    given = [Path(p) for p in args.paths] or [config.root / d for d in config.document_dirs]
+    missing = [str(p) for p in given if not p.exists()]
+    if missing:
+        print(f"annotator: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    documents: list[str] = []
+    root = config.root.resolve()
+    for path in find_documents(given):
+        try:
+            documents.append(path.resolve().relative_to(root).as_posix())
+        except ValueError:
+            print(f"annotator: {path} is outside the project root {root}; documents must be inside it", file=sys.stderr)
+            return EXIT_USAGE
+    if not documents:
+        print(f"annotator: no documents (*.txt) found in {', '.join(map(str, given))}", file=sys.stderr)
+        return EXIT_USAGE
+    out_dir = Path(args.out) if args.out else config.annotations_path
+
+    from annotator.ui.app import AnnotatorApp
+
+    AnnotatorApp(documents, config, annotator, out_dir).run()
+    return EXIT_OK

@@ -1,0 +1,468 @@
+"""Never lose work: an annotation file opened for editing.
+
+- A lock file stops a second session from editing the same file.
+- Every change is appended at once to a journal beside the file (by a writer
+  thread, flushed and fsynced), so `kill -9` loses at most what was typed in
+  the last moment; the next start replays the journal.
+- Saves are atomic and conflict-checked (annotator.storage) and run off the
+  UI thread; after a save the journal is cut down to what is not yet saved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import queue
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import get_args
+
+import orjson
+from pydantic import ValidationError
+
+from annotator.model.annotation import AnnotationFile, AuditEvent, Span, Status
+from annotator.model.document import Document
+from annotator.model.editing import AnnotationSet, EditError, span_sort_key
+from annotator.model.tagset import TagSet
+from annotator.storage import MISSING, ConflictError, Fingerprint, StorageError, _fsync_directory, save
+from annotator.validation.engine import load_annotation_file
+
+__all__ = [
+    "ConflictError",
+    "LockedError",
+    "OpenError",
+    "Snapshot",
+    "StorageError",
+    "WorkFile",
+    "journal_path",
+    "lock_path",
+]
+
+
+class OpenError(Exception):
+    """The file cannot be opened for editing; the message says why."""
+
+
+class LockedError(OpenError):
+    """Another session holds the file."""
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.journal")
+
+
+class _Lock:
+    """An exclusive flock on a lock file beside the annotation file.
+
+    The kernel drops a flock when its holder dies, so a lock file left behind
+    by `kill -9` does not block; the pid written into it is only for messages.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = lock_path(path)
+        self.released = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            while True:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
+                    os.close(fd)
+                    raise LockedError(f"{path} is already open for editing by {holder}") from None
+                except BaseException:
+                    os.close(fd)
+                    raise
+                # The holder may have released the lock and removed the lock file
+                # between our open() and flock(): then this lock is on a file that
+                # nobody else can see, and a third session could lock a new one.
+                if _same_file(fd, self.path):
+                    break
+                os.close(fd)
+            self.fd = fd
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
+        except LockedError:
+            raise
+        except OSError as err:
+            raise OpenError(f"cannot lock {path} for editing ({self.path}): {err.strerror or err}") from None
+
+    def release(self) -> None:
+        if self.released:
+            return
+        self.released = True
+        # Unlink while still holding the lock; see the check in __init__.
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        os.close(self.fd)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
+class _JournalWriter(threading.Thread):
+    """Appends journal lines in order; compacts after saves.
+
+    A write that fails (disk full) is cut back off the file and retried with
+    the next one, so the journal never has a gap or a torn line in the middle.
+    """
+
+    def __init__(self, path: Path, on_error: Callable[[str], None]) -> None:
+        super().__init__(name="annotator-journal", daemon=True)
+        self.path = path
+        self.on_error = on_error
+        self.items: queue.Queue = queue.Queue()
+        self.pending = bytearray()  # lines not written yet
+        self._unfinished = 0
+        self._finished = threading.Condition()
+
+    def run(self) -> None:
+        while True:
+            batch = [self.items.get()]
+            while True:  # one fsync for everything queued meanwhile
+                try:
+                    batch.append(self.items.get_nowait())
+                except queue.Empty:
+                    break
+            stop = None in batch
+            try:
+                self._handle([item for item in batch if item is not None])
+            except OSError as err:
+                self.on_error(f"cannot write the recovery journal {self.path}: {err.strerror or err}")
+            except Exception as err:  # the writer must survive to write the next change
+                self.on_error(f"cannot write the recovery journal {self.path}: {err}")
+            with self._finished:
+                self._unfinished -= len(batch)
+                self._finished.notify_all()
+            if stop:
+                return
+
+    def _handle(self, batch: list) -> None:
+        failure: OSError | None = None
+        for item in batch:
+            if isinstance(item, tuple):  # ("compact", saved_seq, saved_status)
+                try:
+                    self._write()  # what came before the save first
+                    _compact_journal(self.path, item[1], item[2])
+                except OSError as err:
+                    failure = failure or err  # not compacted: the journal only keeps more
+            else:
+                self.pending += item
+        self._write()
+        if failure is not None:
+            raise failure
+
+    def _write(self) -> None:
+        if not self.pending:
+            return
+        created = not self.path.exists()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            try:
+                data = memoryview(bytes(self.pending))
+                while data:
+                    data = data[os.write(fd, data) :]
+                os.fsync(fd)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+                raise
+        finally:
+            os.close(fd)
+        self.pending.clear()
+        if created:
+            _fsync_directory(self.path.parent)
+
+    def submit(self, item) -> None:
+        with self._finished:
+            self._unfinished += 1
+        self.items.put(item)
+
+    def drain(self, timeout: float = 5.0) -> bool:
+        """Wait until everything submitted is handled; True if it was written."""
+        with self._finished:
+            done = self._finished.wait_for(lambda: self._unfinished == 0, timeout)
+        return done and not self.pending
+
+
+def _compact_journal(path: Path, saved_seq: int, saved_status: str) -> None:
+    """Cut the journal down to what the saved file lacks.
+
+    Keeps events after `saved_seq` and the last status if it differs from the
+    saved one (an older status line would undo a later one), drops a line cut
+    short by a crash, and removes the journal when nothing is left.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return
+    kept: list[bytes] = []
+    status_line: bytes | None = None
+    last_status: object = None
+    for line in data.split(b"\n"):
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue  # blank, or cut short by a crash (_recover refuses one in the middle)
+        if not isinstance(record, dict):
+            continue
+        if "status" in record:
+            status_line, last_status = line, record["status"]
+            continue
+        event = record.get("event")
+        seq = event.get("seq") if isinstance(event, dict) else None
+        if isinstance(seq, int) and seq > saved_seq:
+            kept.append(line + b"\n")
+    if status_line is not None and last_status != saved_status:
+        kept.append(status_line + b"\n")
+    compacted = b"".join(kept)
+    if not compacted:  # also an empty journal, left by a crash right after creating it
+        path.unlink(missing_ok=True)
+        return
+    if compacted == data:
+        return
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(compacted)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+class Snapshot(tuple):
+    """(spans, history, status) as `WorkFile.snapshot` takes it, plus the
+    `AnnotationSet.version` it was taken at, so that an older snapshot saved
+    after a newer one cannot overwrite it."""
+
+    version: int | None
+
+    def __new__(cls, spans: list[Span], history: list[AuditEvent], status: str, version: int | None = None):
+        snapshot = super().__new__(cls, (spans, history, status))
+        snapshot.version = version
+        return snapshot
+
+
+class WorkFile:
+    """An annotation file opened for editing by one session."""
+
+    def __init__(
+        self,
+        path: Path,
+        annotations: AnnotationSet,
+        fingerprint: Fingerprint,
+        lock: _Lock,
+        saved: tuple[int, str],
+        on_error: Callable[[str], None],
+    ) -> None:
+        self.path = path
+        self.annotations = annotations
+        self.fingerprint = fingerprint
+        self._lock = lock
+        self._saved_seq, self._saved_status = saved
+        self._saved_version: int | None = None  # of the last snapshot saved by this session
+        self.recovered = len(annotations.history) - self._saved_seq
+        self._journaled = len(annotations.history)
+        self._journaled_status = annotations.status
+        self._save_lock = threading.Lock()
+        self._closed = False
+        self._writer = _JournalWriter(journal_path(path), on_error)
+        if self._writer.path.exists():
+            # First drop what is saved already and a line cut short by a crash,
+            # which the next append would otherwise run into.
+            self._writer.submit(("compact", self._saved_seq, self._saved_status))
+        self._writer.start()
+        self.last_error: str | None = None
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        document: Document,
+        annotator: str,
+        tagset: TagSet,
+        *,
+        on_error: Callable[[str], None] = lambda message: None,
+        **kwargs,
+    ) -> WorkFile:
+        """Lock `path`, load it (or start it empty) and replay its journal.
+
+        Raises LockedError if another session holds it, OpenError if it cannot
+        be used; then nothing on disk was changed.
+        """
+        lock = _Lock(path)
+        journal = journal_path(path)
+        try:
+            annotations, fingerprint = _load(path, document, annotator, tagset, **kwargs)
+            saved = (len(annotations.history), annotations.status)
+            _recover(path, journal, annotations)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(path, annotations, fingerprint, lock, saved, on_error)
+
+    @property
+    def dirty(self) -> bool:
+        return len(self.annotations.history) != self._saved_seq or self.annotations.status != self._saved_status
+
+    def record(self) -> None:
+        """Journal the changes made since the last call. Cheap; call after every edit."""
+        if self._closed:
+            raise RuntimeError(f"{self.path} is closed; its changes can no longer be journaled")
+        history = self.annotations.history
+        lines = bytearray()
+        for event in history[self._journaled :]:
+            lines += orjson.dumps({"event": event.model_dump(mode="json", exclude_none=True)}) + b"\n"
+        self._journaled = len(history)
+        if self.annotations.status != self._journaled_status:
+            self._journaled_status = self.annotations.status
+            lines += orjson.dumps({"status": self.annotations.status}) + b"\n"
+        if lines:
+            self._writer.submit(bytes(lines))
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything recorded is in the journal on disk; False if it is not (yet)."""
+        return self._writer.drain(timeout)
+
+    def snapshot(self) -> Snapshot:
+        """A consistent copy for a background save; take it on the UI thread."""
+        aset = self.annotations
+        return Snapshot(list(aset.spans.values()), list(aset.history), aset.status, aset.version)
+
+    def file_from(self, snapshot: tuple[list[Span], list[AuditEvent], str]) -> AnnotationFile:
+        spans, history, status = snapshot
+        aset = self.annotations
+        return AnnotationFile(
+            schema_version=1,
+            document=aset.document,
+            annotator=aset.annotator,
+            status=status,
+            spans=sorted(spans, key=span_sort_key),
+            history=history,
+        )
+
+    def save(self, snapshot: tuple[list[Span], list[AuditEvent], str] | None = None) -> bool:
+        """Write the file; safe to call from a worker thread. False if nothing changed.
+
+        A snapshot older than one this session saved already is not written:
+        background saves may finish out of order. Raises ConflictError if the
+        file changed on disk since it was loaded (nothing is overwritten, the
+        journal keeps the changes) and StorageError if it cannot be written.
+        """
+        if snapshot is None:
+            snapshot = self.snapshot()
+        spans, history, status = snapshot
+        version = getattr(snapshot, "version", None)
+        with self._save_lock:
+            if len(history) == self._saved_seq and status == self._saved_status:
+                return False
+            if len(history) < self._saved_seq or (
+                version is not None and self._saved_version is not None and version < self._saved_version
+            ):
+                return False  # a newer state is saved already
+            file = self.file_from((spans, history, status))
+            try:
+                self.fingerprint = save(self.path, file, self.fingerprint)
+            except StorageError as err:
+                self.last_error = f"{err}. Your changes are kept in {journal_path(self.path)}."
+                raise
+            self._saved_seq = len(history)
+            self._saved_status = status
+            if version is not None:
+                self._saved_version = version
+            self.last_error = None
+            if not self._closed:
+                self._writer.submit(("compact", len(history), status))
+            return True
+
+    def close(self) -> None:
+        """Flush the journal and release the lock (the journal stays if unsaved)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._writer.submit(None)
+        self._writer.join(timeout=5)
+        self._lock.release()
+
+
+def _load(
+    path: Path, document: Document, annotator: str, tagset: TagSet, **kwargs
+) -> tuple[AnnotationSet, Fingerprint]:
+    try:
+        file, raw = load_annotation_file(path)
+    except FileNotFoundError:
+        return AnnotationSet.new(document, annotator, tagset=tagset, **kwargs), MISSING
+    except ValueError as err:
+        raise OpenError(f"cannot open {path}:\n{err}") from None
+    except OSError as err:
+        raise OpenError(f"cannot read {path}: {err.strerror or err}") from None
+    if file.document.sha256 != document.sha256:
+        raise OpenError(
+            f"{path}: document changed since annotation: {document.path} no longer has the text these "
+            "spans were made on (SHA-256 differs); opening it would misplace them"
+        )
+    return AnnotationSet(file, document.text, tagset=tagset, **kwargs), Fingerprint.of_bytes(raw)
+
+
+def _recover(path: Path, journal: Path, annotations: AnnotationSet) -> None:
+    """Replay journaled events the saved file does not have yet.
+
+    Only the last line may be unreadable (a crash mid-write); anything else
+    that does not continue the saved file stops the open with the journal's
+    line named, rather than drop changes silently.
+    """
+    try:
+        data = journal.read_bytes()
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise OpenError(f"cannot read the recovery journal {journal}: {err.strerror or err}") from None
+    aside = f"move the journal aside to open {path} without the changes in it"
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{journal}:{number}"
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            if number == len(lines):
+                break  # cut short by a crash mid-write: that change never finished
+            raise OpenError(f"{where}: unreadable journal record (not JSON); {aside}") from None
+        if isinstance(record, dict) and record.keys() == {"status"}:
+            if record["status"] not in get_args(Status):
+                raise OpenError(f"{where}: unknown status {record['status']!r} in the journal; {aside}")
+            annotations.set_status(record["status"])
+            continue
+        if not isinstance(record, dict) or record.keys() != {"event"}:
+            raise OpenError(f"{where}: unreadable journal record (neither an event nor a status); {aside}")
+        try:
+            event = AuditEvent.model_validate(record["event"])
+        except ValidationError as err:
+            problem = err.errors(include_url=False)[0]
+            field = ".".join(str(part) for part in problem["loc"])
+            raise OpenError(f"{where}: unreadable journal record: {field}: {problem['msg']}; {aside}") from None
+        history = annotations.history
+        if 1 <= event.seq <= len(history) and history[event.seq - 1].hash == event.hash:
+            continue  # saved before the crash
+        if event.seq <= len(history):
+            raise OpenError(
+                f"{where}: journal does not continue the saved file: its event {event.seq} differs from the "
+                f"file's (was the file replaced since?); {aside}"
+            )
+        try:
+            annotations.apply_event(event)
+        except EditError as err:
+            raise OpenError(f"{where}: journal does not continue the saved file: {err}; {aside}") from None

@@ -1,0 +1,1 @@
+"""Modal screens: help, span details, relabel, confirmations."""

@@ -1,0 +1,1 @@
+"""Widgets, each owning presentation only."""

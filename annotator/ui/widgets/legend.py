@@ -1,0 +1,87 @@
+"""The legend: each label's key, name (in its style) and count, and the total.
+
+Items are packed greedily into as many lines as the width needs, never split
+inside an item. Label styles carry a text style (italic, underline, dim,
+bold) as well as a colour, so labels stay apart under NO_COLOR.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.widget import Widget
+
+from annotator.editor.display import display_text
+from annotator.model.tagset import TagSet
+from annotator.ui.label_styles import label_foreground
+
+GAP = "  "
+
+
+class Legend(Widget):
+    """Key, name and count of every label of the tag set, plus the total."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"legend--key", "legend--count", "legend--total"}
+
+    def __init__(self, tagset: TagSet, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.tagset = tagset
+        self._counts: dict[str, int] = {}
+        self._label_styles = label_foreground(tagset)
+
+    def update_counts(self, counts: dict[str, int]) -> None:
+        """Show these counts (labels missing from `counts` have none)."""
+        counts = {label: counts.get(label, 0) for label in self.tagset.names()}
+        if counts != self._counts:
+            lines_before = len(self._lines(self.size.width)) if self.size.width else 0
+            self._counts = counts
+            lines_after = len(self._lines(self.size.width)) if self.size.width else 0
+            self.refresh(layout=lines_before != lines_after)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self._counts.values())
+
+    def _items(self) -> list[Text]:
+        key_style = self.get_component_rich_style("legend--key", partial=True)
+        count_style = self.get_component_rich_style("legend--count", partial=True)
+        items = []
+        for label in self.tagset:
+            item = Text(no_wrap=True)
+            item.append(display_text(label.key), key_style)
+            item.append(" ")
+            item.append(label.name, self._label_styles.get(label.name, Style()))
+            item.append(" ")
+            item.append(str(self._counts.get(label.name, 0)), count_style)
+            items.append(item)
+        total = Text(no_wrap=True)
+        total.append("total ", self.get_component_rich_style("legend--total", partial=True))
+        total.append(str(self.total), count_style)
+        items.append(total)
+        return items
+
+    def _lines(self, width: int) -> list[Text]:
+        lines: list[Text] = []
+        line: Text | None = None
+        for item in self._items():
+            if line is not None and cell_len(line.plain) + len(GAP) + cell_len(item.plain) <= width:
+                line.append(GAP)
+                line.append_text(item)
+            else:
+                line = item.copy()
+                lines.append(line)
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines(self.size.width))

@@ -1,0 +1,130 @@
+"""The status line: where you are, what is under the cursor, and whether the
+work is saved and valid. One row, rendered from a small frozen dataclass;
+the document title is shown as plain text, never parsed as markup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from annotator.editor.display import display_text
+
+SEPARATOR = " │ "
+CONTAINS = "⊃"
+MIN_TITLE = 12
+
+
+@dataclass(frozen=True, slots=True)
+class StatusState:
+    document: str = ""
+    position: int = 0
+    total: int = 0
+    done: int = 0
+    cursor: int = 0
+    selection: tuple[int, int] | None = None
+    spans_here: tuple[str, ...] = ()
+    saved: str = "saved"
+    problems: int | None = None
+
+
+def _single_line(text: str) -> str:
+    return display_text(text).replace("\n", " ")
+
+
+class StatusLine(Widget):
+    """One row at the bottom of the screen."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-line--document",
+        "status-line--dim",
+        "status-line--ok",
+        "status-line--warning",
+        "status-line--error",
+    }
+
+    state: reactive[StatusState] = reactive(StatusState, layout=False)
+
+    def update_state(
+        self,
+        *,
+        document: str,
+        position: int,
+        total: int,
+        done: int,
+        cursor: int,
+        selection: tuple[int, int] | None,
+        spans_here: list[str],
+        saved: str,
+        problems: int | None,
+    ) -> None:
+        """Show this state. `spans_here` lists labels innermost first (as
+        `EditorSession.spans_at_cursor` gives them); they are shown outermost
+        first, joined by "⊃" ("quote⊃number": a number inside a quote)."""
+        self.state = StatusState(
+            document=document,
+            position=position,
+            total=total,
+            done=done,
+            cursor=cursor,
+            selection=tuple(selection) if selection is not None else None,
+            spans_here=tuple(spans_here),
+            saved=saved,
+            problems=problems,
+        )
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"status-line--{name}", partial=True)
+
+    def fields(self) -> list[tuple[str, str, int]]:
+        """(text, style name, priority) of each field after the document title.
+        When the line is too narrow, fields with the lowest priority go first."""
+        s = self.state
+        where = f"@{s.cursor}"
+        if s.selection is not None:
+            where += f" sel {s.selection[1] - s.selection[0]}"
+        fields = [
+            (f"{s.position}/{s.total}", "dim", 2),
+            (f"done {s.done}/{s.total}", "dim", 1),
+            (where, "", 3),
+        ]
+        if s.spans_here:
+            fields.append((_single_line(CONTAINS.join(reversed(s.spans_here))), "", 4))
+        saved_style = {"saved": "ok", "unsaved": "warning"}.get(s.saved, "error")
+        fields.append((_single_line(s.saved), saved_style, 6))
+        if s.problems is None:
+            fields.append(("… checking", "dim", 5))
+        elif s.problems == 0:
+            fields.append(("✓ valid", "ok", 5))
+        else:
+            noun = "problem" if s.problems == 1 else "problems"
+            fields.append((f"✗ {s.problems} {noun}", "error", 5))
+        return fields
+
+    def render(self) -> Text:
+        width = self.size.width
+        fields = self.fields()
+        title = " " + _single_line(self.state.document[:500] or "-")
+        needed = sum(len(SEPARATOR) + cell_len(text) for text, _, _ in fields) + 1
+        # Shorten the title to MIN_TITLE cells, then drop the least important fields.
+        for priority in sorted({p for _, _, p in fields}):
+            if needed + min(cell_len(title), MIN_TITLE) <= width:
+                break
+            for text, _, p in fields:
+                if p == priority:
+                    needed -= len(SEPARATOR) + cell_len(text)
+            fields = [field for field in fields if field[2] != priority]
+        room = max(0, width - needed)
+        if cell_len(title) > room:
+            title = set_cell_size(title, room - 1) + "…" if room > 1 else ""
+        line = Text(no_wrap=True, overflow="crop")
+        line.append(title, self._style("document"))
+        for text, style, _ in fields:
+            line.append(SEPARATOR, self._style("dim"))
+            line.append(text, self._style(style) if style else Style())
+        return line

@@ -1,0 +1,170 @@
+"""End to end: the real `annotator annotate` in a tmux pane, driven with keys only.
+
+A person's session: open a seed article, make a span of each label with the
+keyboard (one of them by selecting with shift+right), undo one, redo it, quit.
+Then `annotator validate` passes on the file written, and each span's text is
+the document's text at its offsets.
+
+The test waits on what the screen shows (the legend's counts), never on time:
+every wait polls `capture-pane` with short sleeps up to a generous limit.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = Path(__file__).resolve().parent / ".." / "seeds" / "000_386033cfb5d56fdc.txt"
+TIMEOUT = 20.0
+TMUX = shutil.which("tmux")
+
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+
+class Pane:
+    """One detached tmux session on a private server (`tmux -L NAME`)."""
+
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.socket: Path | None = None
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        assert TMUX is not None
+        return subprocess.run(
+            [TMUX, "-L", self.server, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=10,
+        )
+
+    def start(self, command: str, cwd: Path, env: dict[str, str]) -> None:
+        options = [item for name, value in env.items() for item in ("-e", f"{name}={value}")]
+        self.tmux("new-session", "-d", "-s", "s", "-x", "120", "-y", "40", "-c", str(cwd), *options, command)
+        found = self.tmux("display-message", "-p", "-t", "s", "#{socket_path}", check=False).stdout.strip()
+        self.socket = Path(found) if found else None
+
+    def screen(self) -> str:
+        result = self.tmux("capture-pane", "-p", "-t", "s", check=False)
+        return result.stdout if result.returncode == 0 else ""
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:  # one key per call: each arrives as its own input
+            self.tmux("send-keys", "-t", "s", key)
+
+    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            shown = self.screen()
+            if condition(shown):
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{shown}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        self.tmux("kill-server", check=False)
+        if self.socket is not None and self.socket.name == self.server:
+            self.socket.unlink(missing_ok=True)
+
+
+def legend(quote: int, claim: int, hedge: int, number: int) -> Callable[[str], bool]:
+    counts = f"q quote {quote}  c claim {claim}  h hedge {hedge}  n number {number}"
+    return lambda screen: counts in screen
+
+
+def test_annotate_a_seed_with_keys_only(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    (project / "annotator.toml").write_text('documents = ["docs"]\n', encoding="utf-8")
+    shutil.copy(SEED, project / "docs" / SEED.name)
+    shutil.copy(SEED.with_name(SEED.stem + ".meta.json"), project / "docs")
+    text = (project / "docs" / SEED.name).read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    exit_file = tmp_path / "exit-code"
+    env = {
+        "TEXTUAL_ANIMATIONS": "none",
+        "COLORTERM": "truecolor",
+        "PYTHONPATH": str(REPO),
+        "PYTHONIOENCODING": "utf-8",
+    }
+    # Textual draws on stderr, so neither stream is redirected: the exit code goes to a file,
+    # and the pane stays open (until the server is killed) to show a traceback, if any.
+    command = (
+        f"'{sys.executable}' -m annotator annotate --out '{out}' --annotator e2e docs;"
+        f" echo $? > '{exit_file}'; sleep 60"
+    )
+
+    pane = Pane(f"annotator-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        pane.start(command, project, env)
+        pane.wait_for(lambda screen: "Accessibility links" in screen and "Breaking News" in screen, "the first paint")
+        pane.wait_for(legend(0, 0, 0, 0), "the legend")
+
+        # The cursor starts on "Accessibility": tag the word under it as a quote.
+        pane.keys("q")
+        pane.wait_for(legend(1, 0, 0, 0), "the quote")
+        # Next paragraph, select "Breaking" with shift+right, tag it as a claim.
+        pane.keys("C-Down", *["S-Right"] * len("Breaking"), "c")
+        pane.wait_for(legend(1, 1, 0, 0), "the claim")
+        # Next paragraph ("‘Possible’ But Unlikely"), to the end of the word: a hedge.
+        pane.keys("C-Down", "C-Right", "h")
+        pane.wait_for(legend(1, 1, 1, 0), "the hedge")
+        # Two paragraphs on, back one word: "2021", the end of "Aug. 31, 2021.", a number.
+        pane.keys("C-Down", "C-Down", "C-Left", "n")
+        pane.wait_for(legend(1, 1, 1, 1), "the number")
+
+        pane.keys("C-z")
+        pane.wait_for(legend(1, 1, 1, 0), "undo")
+        pane.keys("C-y")
+        pane.wait_for(legend(1, 1, 1, 1), "redo")
+
+        pane.keys("C-q")
+        deadline = time.monotonic() + TIMEOUT
+        while not (exit_file.exists() and exit_file.read_text().strip()):
+            assert time.monotonic() < deadline, f"the app did not exit; the screen shows:\n{pane.screen()}"
+            time.sleep(0.05)
+        last_screen = pane.screen()
+    finally:
+        pane.kill()
+
+    assert exit_file.read_text().strip() == "0", last_screen
+
+    written = out / "000_386033cfb5d56fdc" / "e2e.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", "validate", str(written)],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    data = orjson.loads(written.read_bytes())
+    spans = data["spans"]
+    for span in spans:
+        assert span["text"] == text[span["start"] : span["end"]]
+    assert sorted(span["label"] for span in spans) == ["claim", "hedge", "number", "quote"]
+    assert {span["label"]: span["text"] for span in spans} == {
+        "quote": "Accessibility",
+        "claim": "Breaking",
+        "hedge": "Possible",
+        "number": "2021",
+    }
+    assert data["annotator"] == "e2e"
+    # Undo and redo are audited too: the number was deleted, then created again with its id.
+    assert [event["op"] for event in data["history"]] == ["create"] * 4 + ["delete", "create"]
+    assert data["history"][-1]["span"] == data["history"][-2]["span"] == data["history"][3]["span"]
+    # A clean quit leaves neither the recovery journal nor the lock behind.
+    assert sorted(path.name for path in written.parent.iterdir()) == ["e2e.json"]
