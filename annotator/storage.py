@@ -50,6 +50,8 @@ MISSING = Fingerprint(None)
 
 def canonical_dict(file: AnnotationFile) -> dict[str, Any]:
     data = file.model_dump(mode="json", exclude_none=True)
+    if not data["foreign"]:
+        del data["foreign"]  # most files have none; keep them as they were
     data["spans"] = [
         _sorted_attributes(span.model_dump(mode="json", exclude_none=True))
         for span in sorted(file.spans, key=span_sort_key)

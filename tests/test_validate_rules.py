@@ -265,6 +265,25 @@ CASES: dict[str, tuple[Case, str, str | None, int]] = {
     ),
     "A405": (_edit(_set(("spans", 1, "id"), "s1")), "/spans/1/id", '"s1"', 1),
     "A406": (_edit(_add_span(id="s9")), "/spans/4", '{\n      "id": "s9"', 0),
+    "A407": (
+        _edit(
+            _set(
+                ("foreign",),
+                [
+                    {
+                        "format": "brat",
+                        "kind": "relation",
+                        "id": "R1",
+                        "record": "R1\tCause Arg1:T1 Arg2:T9",
+                        "spans": ["s2", "gone"],
+                    }
+                ],
+            )
+        ),
+        "/foreign/0/spans/1",
+        '"gone"',
+        0,
+    ),
     "A501": (_edit(_set(("history", 9, "origin"), "imported")), "/history/9/hash", '"hash": |"', 9),
     "A502": (_edit(_set(("history", 4, "seq"), 7), chain=True), "/history/4/seq", '"seq": |7', 0),
     "A503": (

@@ -259,6 +259,7 @@ class EditorSession:
                 origin=origin,
                 source=source,
                 span_id=span_id,
+                group=target.group,
             )
             self.index.add(span)
         else:

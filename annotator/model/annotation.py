@@ -69,6 +69,12 @@ class DocumentRef(StrictModel):
     sha256: Annotated[str, Field(pattern=SHA256_PATTERN, description="SHA-256 of the text as UTF-8.")]
 
 
+Group = Annotated[
+    Identifier | None,
+    Field(description="Fragments of one discontinuous annotation share a group id (brat: '0 5;16 23')."),
+]
+
+
 class SpanState(StrictModel):
     """The audited content of a span, as recorded before and after a change."""
 
@@ -78,6 +84,7 @@ class SpanState(StrictModel):
     text: str
     attributes: Attributes = Field(default_factory=dict)
     note: str | None = None
+    group: Group = None
 
 
 class Span(StrictModel):
@@ -90,6 +97,7 @@ class Span(StrictModel):
     text: Annotated[str, Field(description="Exactly the document text in [start, end).")]
     attributes: Attributes = Field(default_factory=dict)
     note: str | None = None
+    group: Group = None
     origin: Origin = "manual"
     source: Annotated[str | None, Field(description="Where an imported span came from.")] = None
     created_by: Name
@@ -105,6 +113,7 @@ class Span(StrictModel):
             text=self.text,
             attributes=self.attributes,
             note=self.note,
+            group=self.group,
         )
 
 
@@ -126,6 +135,20 @@ class AuditEvent(StrictModel):
     ]
 
 
+class ForeignRecord(StrictModel):
+    """An annotation from another tool that annotator keeps but cannot edit
+    (a brat relation, event or normalisation), exported back unchanged."""
+
+    format: Annotated[str, Field(pattern=LABEL_PATTERN, description="The tool it came from, e.g. 'brat'.")]
+    kind: Annotated[str, Field(pattern=LABEL_PATTERN, description="What it is, e.g. 'relation' or 'event'.")]
+    id: Annotated[str, Field(min_length=1, description="Its id in the source, e.g. 'R1'.")]
+    record: Annotated[str, Field(description="The record as the source wrote it.")]
+    spans: Annotated[list[Identifier], Field(description="Ids of the spans it refers to.")] = Field(
+        default_factory=list
+    )
+    source: str | None = None
+
+
 class AnnotationFile(StrictModel):
     """The annotations of one annotator on one document."""
 
@@ -137,3 +160,6 @@ class AnnotationFile(StrictModel):
     status: Status = "in_progress"
     spans: list[Span] = Field(default_factory=list)
     history: list[AuditEvent] = Field(default_factory=list)
+    foreign: Annotated[
+        list[ForeignRecord], Field(description="Records from other tools, kept for export; not editable.")
+    ] = Field(default_factory=list)

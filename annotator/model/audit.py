@@ -17,6 +17,14 @@ from annotator.model.annotation import AuditEvent
 
 GENESIS_HASH = "0" * 64
 
+# The span fields each update operation may change (create and delete change all).
+FIELDS_CHANGED_BY: dict[str, frozenset[str]] = {
+    "relabel": frozenset({"label", "attributes"}),
+    "resize": frozenset({"start", "end", "text"}),
+    "attributes": frozenset({"attributes"}),
+    "note": frozenset({"note"}),
+}
+
 
 def event_body(event: AuditEvent | dict[str, Any]) -> dict[str, Any]:
     if isinstance(event, dict):

@@ -20,7 +20,7 @@ from annotator.model.annotation import (
     SpanState,
     Status,
 )
-from annotator.model.audit import GENESIS_HASH, chain_hash, event_body
+from annotator.model.audit import FIELDS_CHANGED_BY, GENESIS_HASH, chain_hash, event_body
 from annotator.model.document import Document
 from annotator.model.tagset import TagSet
 
@@ -153,6 +153,7 @@ class AnnotationSet:
         source: str | None = None,
         by: str | None = None,
         span_id: str | None = None,
+        group: str | None = None,
     ) -> Span:
         attributes = dict(attributes or {})
         note = note or None  # as set_note: an empty note is no note
@@ -172,6 +173,7 @@ class AnnotationSet:
                 "text": self.text[start:end],
                 "attributes": attributes,
                 "note": note,
+                "group": group,
             }
         )
         event = self._append("create", span_id, None, after, origin, source, by)
@@ -240,13 +242,6 @@ class AnnotationSet:
         does not.
         """
         seq = event.seq
-        # What each update may change, as validation.audit_rules replays it.
-        changes_allowed = {
-            "relabel": {"label", "attributes"},
-            "resize": {"start", "end", "text"},
-            "attributes": {"attributes"},
-            "note": {"note"},
-        }
 
         def check(state: SpanState) -> None:
             """The span must lie on this document's text and duplicate no other span."""
@@ -301,7 +296,7 @@ class AnnotationSet:
         else:
             before, after = current.state().model_dump(), event.after.model_dump()
             changed = {name for name in before if before[name] != after[name]}
-            unexpected = changed - changes_allowed[event.op]
+            unexpected = changed - FIELDS_CHANGED_BY[event.op]
             if unexpected:
                 raise EditError(f"event {seq}: a {event.op} may not change {', '.join(sorted(unexpected))}")
             if changed & {"start", "end", "text", "label"}:

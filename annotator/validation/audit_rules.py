@@ -5,20 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from annotator.model.annotation import AuditEvent, Span, SpanState
-from annotator.model.audit import verify_chain
+from annotator.model.audit import FIELDS_CHANGED_BY, verify_chain
 from annotator.validation.findings import Problem
 
-STATE_FIELDS = ("start", "end", "label", "text", "attributes", "note")
-FIELDS_CHANGED_BY = {
-    "relabel": {"label", "attributes"},
-    "resize": {"start", "end", "text"},
-    "attributes": {"attributes"},
-    "note": {"note"},
-}
+STATE_FIELDS = ("start", "end", "label", "text", "attributes", "note", "group")
 
 
 def _state(item: Span | SpanState) -> tuple:
-    return (item.start, item.end, item.label, item.text, item.attributes, item.note)
+    return (item.start, item.end, item.label, item.text, item.attributes, item.note, item.group)
 
 
 class _Live:

@@ -46,6 +46,7 @@ RULES: dict[str, Rule] = {
         ),
         Rule("A405", "duplicate-span-id", "Two spans share an id."),
         Rule("A406", "duplicate-span", "Two spans have the same start, end and label."),
+        Rule("A407", "foreign-record-dangling", "A record kept from another tool refers to a span that is not there."),
         # Audit trail
         Rule("A501", "audit-hash-mismatch", "An audit event's hash does not chain: the trail was altered."),
         Rule("A502", "audit-sequence", "Audit events are not numbered 1, 2, 3, ... in order."),

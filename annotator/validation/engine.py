@@ -170,6 +170,18 @@ class Validator:
         document = self._check_document(file.document, problems)
         problems.extend(self._check_spans(list(enumerate(file.spans)), document))
         problems.extend(check_audit(file.spans, file.history))
+        if file.foreign:
+            ids = {span.id for span in file.spans}
+            for index, record in enumerate(file.foreign):
+                for ref, span_id in enumerate(record.spans):
+                    if span_id not in ids:
+                        problems.append(
+                            Problem(
+                                "A407",
+                                f"{record.format} {record.kind} {record.id} refers to span {span_id!r}, which is not in spans",
+                                ("foreign", index, "spans", ref),
+                            )
+                        )
         return problems
 
     def _check_salvaged(self, data: dict[str, Any]) -> list[Problem]:
