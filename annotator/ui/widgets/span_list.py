@@ -152,8 +152,17 @@ class SpanList(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         size = Size(0, len(self._spans))
-        if size != self.virtual_size:
-            self.virtual_size = size
+        old = self.virtual_size
+        if size == old:
+            return
+        height = self.scrollable_content_region.height
+        if (size.height > height) != (old.height > height):
+            self.virtual_size = size  # the scrollbar appears or goes: that needs a layout pass
+        else:
+            # Setting virtual_size relayouts the whole screen; a row count change needs no layout.
+            self.set_reactive(SpanList.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
 
     # -- state from outside --------------------------------------------------
 
