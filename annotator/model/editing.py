@@ -60,6 +60,21 @@ def new_span_id() -> str:
     return secrets.token_hex(6)
 
 
+def span_created_by(event: AuditEvent) -> Span:
+    """The span a create event brings into being."""
+    assert event.after is not None
+    return Span(
+        id=event.span,
+        origin=event.origin,
+        source=event.source,
+        created_by=event.by,
+        created_at=event.at,
+        modified_by=event.by,
+        modified_at=event.at,
+        **event.after.model_dump(),
+    )
+
+
 def span_sort_key(span: Span) -> tuple[int, int, str, str]:
     return (span.start, span.end, span.label, span.id)
 
@@ -176,17 +191,7 @@ class AnnotationSet:
                 "group": group,
             }
         )
-        event = self._append("create", span_id, None, after, origin, source, by)
-        span = Span(
-            id=span_id,
-            origin=origin,
-            source=source,
-            created_by=event.by,
-            created_at=event.at,
-            modified_by=event.by,
-            modified_at=event.at,
-            **after.model_dump(),
-        )
+        span = span_created_by(self._append("create", span_id, None, after, origin, source, by))
         self.spans[span_id] = span
         self._known_ids.add(span_id)
         return span
@@ -273,16 +278,7 @@ class AnnotationSet:
             if event.after is None:
                 raise EditError(f"event {seq} is a create without an 'after'")
             check(event.after)
-            span = Span(
-                id=event.span,
-                origin=event.origin,
-                source=event.source,
-                created_by=event.by,
-                created_at=event.at,
-                modified_by=event.by,
-                modified_at=event.at,
-                **event.after.model_dump(),
-            )
+            span = span_created_by(event)
         elif current is None:
             raise EditError(f"event {seq} changes span {event.span!r}, which does not exist")
         elif event.before != current.state():
