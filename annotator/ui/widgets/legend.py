@@ -32,6 +32,23 @@ class Legend(Widget):
         self.tagset = tagset
         self._counts: dict[str, int] = {}
         self._label_styles = label_foreground(tagset)
+        self._styles: dict[str, Style] = {}
+        self._laid_out: tuple[tuple, list[Text]] | None = None
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _theme: self._forget_styles(), init=False)
+
+    def _forget_styles(self) -> None:
+        self._styles.clear()
+        self._laid_out = None
+        self.refresh()
+
+    def _style(self, name: str) -> Style:
+        # Style lookups walk the DOM; this widget repaints on every tag, so look up once.
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"legend--{name}", partial=True)
+        return style
 
     def update_counts(self, counts: dict[str, int]) -> None:
         """Show these counts (labels missing from `counts` have none)."""
@@ -51,8 +68,8 @@ class Legend(Widget):
         return sum(self._counts.values())
 
     def _items(self) -> list[Text]:
-        key_style = self.get_component_rich_style("legend--key", partial=True)
-        count_style = self.get_component_rich_style("legend--count", partial=True)
+        key_style = self._style("key")
+        count_style = self._style("count")
         items = []
         for label in self.tagset:
             item = Text(no_wrap=True)
@@ -63,12 +80,20 @@ class Legend(Widget):
             item.append(str(self._counts.get(label.name, 0)), count_style)
             items.append(item)
         total = Text(no_wrap=True)
-        total.append("total ", self.get_component_rich_style("legend--total", partial=True))
+        total.append("total ", self._style("total"))
         total.append(str(self.total), count_style)
         items.append(total)
         return items
 
     def _lines(self, width: int) -> list[Text]:
+        key = (width, tuple(self._counts.items()))
+        if self._laid_out is not None and self._laid_out[0] == key:
+            return self._laid_out[1]
+        lines = self._layout(width)
+        self._laid_out = (key, lines)
+        return lines
+
+    def _layout(self, width: int) -> list[Text]:
         lines: list[Text] = []
         line: Text | None = None
         for item in self._items():

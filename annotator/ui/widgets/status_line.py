@@ -50,6 +50,10 @@ class StatusLine(Widget):
 
     state: reactive[StatusState] = reactive(StatusState, layout=False)
 
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self._style_cache: dict[str, Style] = {}
+
     def update_state(
         self,
         *,
@@ -79,7 +83,14 @@ class StatusLine(Widget):
         )
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"status-line--{name}", partial=True)
+        # Looked up once per theme: the line repaints on every keystroke.
+        style = self._style_cache.get(name)
+        if style is None:
+            style = self._style_cache[name] = self.get_component_rich_style(f"status-line--{name}", partial=True)
+        return style
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda _theme: self._style_cache.clear(), init=False)
 
     def fields(self) -> list[tuple[str, str, int]]:
         """(text, style name, priority) of each field after the document title.
