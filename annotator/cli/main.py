@@ -22,7 +22,14 @@ COMMANDS = {
     "annotate": "annotate_cmd",
     "validate": "validate_cmd",
     "schema": "schema_cmd",
+    "export": "export_cmd",
+    "import": "import_cmd",
 }
+
+# The same names as annotator.interop.formats (a test keeps them in step); repeated
+# here so that parsing arguments imports no more than the standard library.
+EXPORT_FORMATS = ("jsonl", "spacy", "brat", "label-studio", "doccano", "w3c", "csv")
+IMPORT_FORMATS = ("brat", "label-studio", "doccano", "prodigy", "jsonl", "w3c")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,7 +80,115 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--output", "-o", metavar="FILE", help="write the schema to FILE instead of stdout")
     schema.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated schema")
+    _add_export(commands)
+    _add_import(commands)
     return parser
+
+
+def _add_export(commands) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write annotation files in another tool's format (jsonl, spacy, brat, label-studio, ...)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Export annotation files, with their documents, to another tool's format. Files are streamed\n"
+            "one at a time, so memory stays flat however large the corpus; a progress bar shows on a terminal.\n"
+            "A file that does not load, whose document is missing or changed, or whose spans do not match\n"
+            "the text is never exported: it is reported and skipped, and the exit status is 1.\n"
+            "\n"
+            "formats (default offset unit first):\n"
+            "  jsonl         one JSON record per file: text, spans, meta (codepoint)\n"
+            "  spacy         a spaCy DocBin, spans in doc.spans['sc'] (needs annotator[spacy])\n"
+            "  brat          DOC.txt + DOC.ann standoff files in the --out folder\n"
+            "  label-studio  a JSON list of tasks (utf16, as JavaScript counts)\n"
+            "  doccano       JSONL with [start, end, label] (utf16)\n"
+            "  w3c           W3C Web Annotations with TextQuote and TextPosition selectors (codepoint)\n"
+            "  csv           one row per span\n"
+            "\n"
+            "Exit status: 0 exported, 1 a file skipped or bad data, 2 usage or config error."
+        ),
+        epilog=(
+            "examples:\n"
+            "  annotator export --format jsonl --out corpus.jsonl\n"
+            "  annotator export --format label-studio annotations/ --out tasks.json --as-predictions\n"
+            "  annotator export --format spacy --align expand --lang en --out train.spacy"
+        ),
+    )
+    export.add_argument(
+        "paths", nargs="*", metavar="PATH", help="annotation files or folders (default: the annotations folder)"
+    )
+    export.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS, help="the format to write")
+    export.add_argument("--out", "-o", required=True, metavar="DEST", help="output file, or folder for brat")
+    export.add_argument(
+        "--offsets",
+        choices=("codepoint", "utf16"),
+        help="offset unit, overriding the format's default (code points, or UTF-16 units as JavaScript tools count)",
+    )
+    export.add_argument(
+        "--as-predictions", action="store_true", help="label-studio: write spans as predictions, not annotations"
+    )
+    export.add_argument(
+        "--align",
+        choices=("strict", "contract", "expand"),
+        help="spacy: how a span that does not fall on token boundaries is aligned (default: strict, which skips it)",
+    )
+    export.add_argument("--lang", metavar="CODE", help="spacy: language of the blank tokenizer (default: en)")
+    export.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
+
+
+def _add_import(commands) -> None:
+    imp = commands.add_parser(
+        "import",
+        help="read another tool's annotations into documents and annotation files",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Import annotations from another tool. Each document's text goes to the documents folder\n"
+            "(unless a file with the same text is there; a different text is never overwritten) and its\n"
+            "spans to an annotation file per (document, annotator), which is never overwritten either.\n"
+            "\n"
+            "The whole source is checked before anything is written: labels are mapped onto the tag set\n"
+            "(--map); a label with no mapping is an error that lists every unmapped label, unless\n"
+            "--drop-unmapped. Every span is checked against the text: a misaligned span is reported with\n"
+            "its document and offsets and nothing is imported. Attributes the tag set does not allow on a\n"
+            "label are dropped with a warning. Imported spans record origin 'imported' and their source\n"
+            "(file and record id) in the audit trail; the files written pass 'annotator validate'.\n"
+            "\n"
+            "formats: brat (folder of .txt/.ann), label-studio (JSON export), doccano (JSONL),\n"
+            "prodigy or jsonl (JSONL with spans), w3c (Web Annotations).\n"
+            "\n"
+            "Exit status: 0 imported, 1 bad data (nothing written), 2 usage or config error."
+        ),
+        epilog=(
+            "examples:\n"
+            "  annotator import --format brat corpus/ --map Quote=quote --map Claim=claim\n"
+            "  annotator import --format label-studio export.json --drop-unmapped --annotator ls"
+        ),
+    )
+    imp.add_argument("source", metavar="SOURCE", help="the file or folder to import")
+    imp.add_argument("--format", "-f", required=True, choices=IMPORT_FORMATS, help="the format of SOURCE")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FROM=TO",
+        help="map the source label FROM to the tag set's label TO (repeatable)",
+    )
+    imp.add_argument(
+        "--drop-unmapped", action="store_true", help="drop spans whose label is not in the tag set, and count them"
+    )
+    imp.add_argument(
+        "--offsets",
+        choices=("codepoint", "utf16"),
+        help="offset unit of SOURCE, overriding the format's default",
+    )
+    imp.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="annotator name for documents whose source names none (default: config, then the format name)",
+    )
+    imp.add_argument("--docs", metavar="DIR", help="where document texts go (default: the first documents folder)")
+    imp.add_argument("--out", metavar="DIR", help="where annotation files go (default: the annotations folder)")
+    imp.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

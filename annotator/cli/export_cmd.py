@@ -1,0 +1,109 @@
+"""`annotator export`: annotation files to another tool's format, streamed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from annotator.config import ConfigError, load_config
+
+
+def _error(message: str) -> None:
+    print(f"annotator: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.interop.corpus import annotation_paths, iter_records
+    from annotator.interop.formats import MissingDependency, load_format, missing_dependency, offset_unit
+    from annotator.interop.model import ExportRecord, InteropError
+    from annotator.interop.progress import Progress
+
+    try:
+        config = load_config(config_file=Path(args.config) if args.config else None)
+    except ConfigError as err:
+        _error(f"config error: {err}")
+        return EXIT_USAGE
+    fmt = args.format
+    if args.as_predictions and fmt != "label-studio":
+        _error("--as-predictions applies only to --format label-studio")
+        return EXIT_USAGE
+    if (args.align is not None or args.lang is not None) and fmt != "spacy":
+        _error("--align and --lang apply only to --format spacy")
+        return EXIT_USAGE
+    try:
+        module = load_format(fmt, "export")
+        unit = offset_unit(module, fmt, args.offsets)
+    except InteropError as err:
+        _error(str(err))
+        return EXIT_USAGE
+    messages: list[str] = []
+    options: dict = {"report": lambda message: messages.append(str(message)), "tagset": config.tagset}
+    if fmt == "label-studio":
+        options["as_predictions"] = bool(args.as_predictions)
+    if fmt == "spacy":
+        options["align"] = args.align or "strict"
+        if args.lang:
+            options["lang"] = args.lang  # else each document's own language, then English
+
+    given = [Path(p) for p in args.paths]
+    missing = [str(p) for p in given if not p.exists()]
+    if missing:
+        _error(f"no such file or folder: {', '.join(missing)}")
+        return EXIT_USAGE
+    files = annotation_paths(given, config) if given or config.annotations_path.exists() else []
+    if not files:
+        shown = ", ".join(map(str, given)) or str(config.annotations_path)
+        _error(f"no annotation files found in {shown}; nothing exported")
+        return EXIT_FINDINGS
+
+    if fmt == "brat":
+        # brat keeps one .ann per text: several annotators of a document need a folder each.
+        annotators_per_document: dict[Path, int] = {}
+        for path in files:
+            annotators_per_document[path.parent] = annotators_per_document.get(path.parent, 0) + 1
+        if any(count > 1 for count in annotators_per_document.values()):
+            options["layout"] = "annotator"
+    dest = Path(args.out)
+    skipped: list[InteropError] = []
+    exported = 0
+
+    with Progress(len(files), f"exporting {fmt}") as bar:
+
+        def records() -> Iterator[ExportRecord]:
+            nonlocal exported
+            for record in iter_records(files, config, on_error=skipped.append):
+                exported += 1
+                bar.advance()
+                yield record
+            bar.advance(len(skipped))
+
+        try:
+            spans = module.export(records(), dest, offsets=unit, options=options)
+        except MissingDependency as err:
+            _error(str(err))
+            return EXIT_USAGE
+        except ImportError as err:
+            _error(str(missing_dependency(err, fmt)))
+            return EXIT_USAGE
+        except InteropError as err:
+            _error(f"export failed: {err}")
+            return EXIT_FINDINGS
+        except OSError as err:
+            _error(f"{err.filename or dest}: cannot write: {err.strerror or err}")
+            return EXIT_FINDINGS
+        except ValueError as err:
+            _error(f"export failed: {err}")
+            return EXIT_FINDINGS
+
+    for message in messages:
+        _error(message)
+    for err in skipped:
+        _error(f"skipped: {err}")
+    _error(f"exported {exported} annotation file(s), {spans} spans to {dest} (offsets: {unit})")
+    if skipped:
+        _error(f"{len(skipped)} file(s) not exported; fix them (see 'annotator validate') and export again")
+        return EXIT_FINDINGS
+    return EXIT_OK

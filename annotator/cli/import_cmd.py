@@ -1,0 +1,95 @@
+"""`annotator import`: other tools' annotations into documents and annotation files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from annotator.config import ConfigError, load_config
+
+
+def _error(message: str) -> None:
+    print(f"annotator: {message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from annotator.interop.formats import MissingDependency, load_format, missing_dependency, offset_unit
+    from annotator.interop.labelmap import LabelMapper, parse_mapping
+    from annotator.interop.model import InteropError
+    from annotator.interop.writer import ANNOTATOR_NAME, write_imported
+
+    try:
+        config = load_config(config_file=Path(args.config) if args.config else None)
+    except ConfigError as err:
+        _error(f"config error: {err}")
+        return EXIT_USAGE
+    fmt = args.format
+    try:
+        module = load_format(fmt, "import")
+        unit = offset_unit(module, fmt, args.offsets)
+        mapping = parse_mapping(args.map or (), config.tagset)
+    except InteropError as err:
+        _error(str(err))
+        return EXIT_USAGE
+    source = Path(args.source)
+    if not source.exists():
+        _error(f"no such file or folder: {source}")
+        return EXIT_USAGE
+    annotator = args.annotator or config.annotator or module.NAME
+    if not ANNOTATOR_NAME.fullmatch(annotator):
+        _error(f"{annotator!r} cannot be an annotator name: use letters, digits and . _ @ + -")
+        return EXIT_USAGE
+    docs_dir = Path(args.docs) if args.docs else config.root / config.document_dirs[0]
+    out_dir = Path(args.out) if args.out else config.annotations_path
+    mapper = LabelMapper(config.tagset, mapping, drop_unmapped=args.drop_unmapped)
+    # The source is read twice (check, then write): report each message once.
+    messages: dict[str, None] = {}
+    options: dict = {
+        "report": lambda message: messages.setdefault(str(message)),
+        "tagset": config.tagset,
+        # W3C annotations name their document by path, relative to the project root.
+        "documents": config.root,
+    }
+
+    try:
+        report = write_imported(
+            lambda: module.read(source, offsets=unit, options=options),
+            config,
+            docs_dir=docs_dir,
+            out_dir=out_dir,
+            annotator_default=annotator,
+            mapper=mapper,
+        )
+    except MissingDependency as err:
+        _error(str(err))
+        return EXIT_USAGE
+    except ImportError as err:
+        _error(str(missing_dependency(err, fmt)))
+        return EXIT_USAGE
+    except InteropError as err:
+        _report(messages)
+        _error(f"import failed:\n{err}")
+        return EXIT_FINDINGS
+    except OSError as err:
+        _error(f"{err.filename or source}: {err.strerror or err}")
+        return EXIT_FINDINGS
+    except ValueError as err:
+        _error(f"import failed: {source}: {err}")
+        return EXIT_FINDINGS
+
+    _report(messages)
+    for line in report.warnings:
+        _error(f"warning: {line}")
+    _error(
+        f"imported {report.documents} documents, {report.spans} spans from {source} into {out_dir} "
+        f"({report.texts_written} new document texts in {docs_dir}, {report.texts_reused} already there; "
+        f"offsets: {unit})"
+    )
+    return EXIT_OK
+
+
+def _report(messages: dict[str, None]) -> None:
+    for message in messages:
+        _error(f"{message}")

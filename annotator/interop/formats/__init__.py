@@ -1,0 +1,81 @@
+"""The registry of other tools' formats, each a module loaded only when used.
+
+A format module exposes:
+
+    NAME: str
+    OFFSET_UNITS: tuple[str, ...]   # supported units; the first is the default
+    def export(records, dest, *, offsets, options) -> int        # spans written
+    def read(source, *, offsets, options) -> Iterator[ImportedDocument]   # importable formats only
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from annotator.interop.model import InteropError
+
+# format name -> module in annotator.interop.formats
+MODULES: dict[str, str] = {
+    "jsonl": "jsonl",
+    "prodigy": "jsonl",
+    "spacy": "spacy_docbin",
+    "brat": "brat",
+    "label-studio": "label_studio",
+    "doccano": "doccano",
+    "w3c": "w3c",
+    "csv": "csv_export",
+}
+EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spacy", "brat", "label-studio", "doccano", "w3c", "csv")
+IMPORT_FORMATS: tuple[str, ...] = ("brat", "label-studio", "doccano", "prodigy", "jsonl", "w3c")
+# optional dependency (top-level module) -> the extra that installs it
+EXTRAS: dict[str, str] = {"spacy": "spacy"}
+OFFSET_CHOICES: tuple[str, ...] = ("codepoint", "utf16")
+
+
+class MissingDependency(InteropError):
+    """A format needs an optional package that is not installed."""
+
+
+def missing_dependency(err: ImportError, fmt: str) -> MissingDependency:
+    """The message for an optional package a format needs, e.g. spaCy."""
+    top = (err.name or "").split(".")[0] or "a package"
+    extra = EXTRAS.get(top, top)
+    return MissingDependency(f"format {fmt!r} needs {top}, which is not installed: pip install 'annotator[{extra}]'")
+
+
+def load_format(name: str, purpose: str = "export") -> ModuleType:
+    """The module of format `name` for `purpose` ("export" or "import").
+
+    Raises InteropError for an unknown format, a module not there yet or one
+    without the needed function, and MissingDependency for a missing optional package.
+    """
+    names = EXPORT_FORMATS if purpose == "export" else IMPORT_FORMATS
+    if name not in names:
+        raise InteropError(f"unknown {purpose} format {name!r} (choose from: {', '.join(names)})")
+    module_name = f"{__name__}.{MODULES[name]}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as err:
+        if err.name is not None and (err.name == module_name or module_name.startswith(err.name + ".")):
+            raise InteropError(f"format {name!r} is not available: module {module_name} is missing") from None
+        raise missing_dependency(err, name) from None
+    except ImportError as err:
+        raise missing_dependency(err, name) from None
+    function = "export" if purpose == "export" else "read"
+    if not callable(getattr(module, function, None)):
+        raise InteropError(f"format {name!r} cannot {purpose}: {module_name} has no {function}()")
+    units = getattr(module, "OFFSET_UNITS", None)
+    if not (isinstance(units, tuple) and units):
+        raise InteropError(f"format {name!r}: {module_name} has no OFFSET_UNITS")
+    return module
+
+
+def offset_unit(module: ModuleType, name: str, requested: str | None) -> str:
+    """The offset unit to use: `requested` if the format supports it, else its default."""
+    units: tuple[str, ...] = module.OFFSET_UNITS
+    if requested is None:
+        return units[0]
+    if requested not in units:
+        raise InteropError(f"format {name!r} does not support --offsets {requested} (supported: {', '.join(units)})")
+    return requested
