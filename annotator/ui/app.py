@@ -572,5 +572,3 @@ def _status_is_done(path: Path) -> bool:
         return orjson.loads(path.read_bytes()).get("status") == "done"
     except (OSError, ValueError, AttributeError):
         return False
-
-
