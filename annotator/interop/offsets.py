@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import accumulate
-from typing import Literal
+from typing import Any, Literal
 
 OffsetUnit = Literal["codepoint", "utf16", "utf8"]
 
@@ -87,3 +87,19 @@ class OffsetMap:
     def _check(self, offset: int) -> None:
         if not 0 <= offset <= self.length:
             raise ValueError(f"offset {offset} is outside the text (length {self.length})")
+
+
+def parse_range(where: str, raw_start: Any, raw_end: Any, offset_map: OffsetMap, unit: OffsetUnit) -> tuple[int, int]:
+    """A source's [start, end) in `unit`, as code points; InteropError names `where`."""
+    from annotator.interop.model import InteropError
+
+    for raw in (raw_start, raw_end):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise InteropError(f"{where}: offsets must be integers, not start={raw_start!r} end={raw_end!r}")
+    try:
+        start, end = offset_map.parse(raw_start, unit), offset_map.parse(raw_end, unit)
+    except ValueError as err:
+        raise InteropError(f"{where}: [{raw_start}, {raw_end}) ({unit}): {err}") from None
+    if start >= end:
+        raise InteropError(f"{where}: [{raw_start}, {raw_end}) ({unit}) is empty or reversed")
+    return start, end

@@ -38,7 +38,7 @@ from typing import Any
 import orjson
 
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
-from annotator.interop.offsets import OffsetMap
+from annotator.interop.offsets import OffsetMap, parse_range
 from annotator.model.annotation import NAME_PATTERN
 from annotator.model.document import DOCUMENT_ID, META_FIELDS
 
@@ -192,7 +192,7 @@ def _read_line(source: Path, lineno: int, line: Any, unit: str, default_annotato
                 item = [item.get("start_offset"), item.get("end_offset"), item.get("label")]
             if not (isinstance(item, list) and len(item) == 3 and isinstance(item[2], str)):
                 raise InteropError(f'{item_where}: expected [start, end, "label"], got {orjson.dumps(item).decode()}')
-            start, end = _parse_range(item_where, item[0], item[1], offset_map, unit)
+            start, end = parse_range(item_where, item[0], item[1], offset_map, unit)
             document.spans.append(ImportedSpan(start=start, end=end, label=item[2], source=span_source))
     return document
 
@@ -211,7 +211,7 @@ def _read_entities(where: str, document: ImportedDocument, line: dict, offset_ma
         label = entity.get("label")
         if not isinstance(label, str):
             raise InteropError(f"{entity_where}: 'label' must be a string")
-        start, end = _parse_range(entity_where, entity.get("start_offset"), entity.get("end_offset"), offset_map, unit)
+        start, end = parse_range(entity_where, entity.get("start_offset"), entity.get("end_offset"), offset_map, unit)
         span_source = f"{document.source}#entity-{entity_id}"
         if entity_id in sources:
             raise InteropError(f"{entity_where}: duplicate entity id")
@@ -243,16 +243,3 @@ def _annotator(value: Any, default: str | None) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"doccano-{value}"
     return default
-
-
-def _parse_range(where: str, raw_start: Any, raw_end: Any, offset_map: OffsetMap, unit: str) -> tuple[int, int]:
-    for raw in (raw_start, raw_end):
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise InteropError(f"{where}: offsets must be integers, not start={raw_start!r} end={raw_end!r}")
-    try:
-        start, end = offset_map.parse(raw_start, unit), offset_map.parse(raw_end, unit)  # type: ignore[arg-type]
-    except ValueError as err:
-        raise InteropError(f"{where}: [{raw_start}, {raw_end}) ({unit}): {err}") from None
-    if start >= end:
-        raise InteropError(f"{where}: [{raw_start}, {raw_end}) ({unit}) is empty or reversed")
-    return start, end

@@ -43,7 +43,7 @@ from xml.sax.saxutils import quoteattr
 import orjson
 
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
-from annotator.interop.offsets import OffsetMap
+from annotator.interop.offsets import OffsetMap, parse_range
 from annotator.model.annotation import Span
 from annotator.model.document import DOCUMENT_ID, META_FIELDS
 from annotator.model.tagset import AttributeSpec, TagSet, default_tagset
@@ -404,7 +404,7 @@ def _read_result(
         if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
             raise InteropError(f"{where}: 'labels' must be a non-empty list of strings")
         raw_start, raw_end = value.get("start"), value.get("end")
-        start, end = _parse_range(where, raw_start, raw_end, offset_map, unit)
+        start, end = parse_range(where, raw_start, raw_end, offset_map, unit)
         quoted = value.get("text")
         if isinstance(quoted, str) and offset_map.text[start:end] != quoted:
             raise InteropError(
@@ -472,19 +472,6 @@ def _read_result(
                     note=notes.get(rid),
                 )
             )
-
-
-def _parse_range(where: str, raw_start: Any, raw_end: Any, offset_map: OffsetMap, unit: str) -> tuple[int, int]:
-    for raw in (raw_start, raw_end):
-        if isinstance(raw, bool) or not isinstance(raw, int):
-            raise InteropError(f"{where}: offsets must be integers, not start={raw_start!r} end={raw_end!r}")
-    try:
-        start, end = offset_map.parse(raw_start, unit), offset_map.parse(raw_end, unit)  # type: ignore[arg-type]
-    except ValueError as err:
-        raise InteropError(f"{where}: [{raw_start}, {raw_end}) ({unit}): {err}") from None
-    if start >= end:
-        raise InteropError(f"{where}: [{raw_start}, {raw_end}) ({unit}) is empty or reversed")
-    return start, end
 
 
 def _unit_hint(offset_map: OffsetMap, raw_start: int, raw_end: int, unit: str, quoted: str) -> str:
