@@ -11,6 +11,7 @@ A format module exposes:
 from __future__ import annotations
 
 import importlib
+import sys
 from types import ModuleType
 
 from annotator.interop.model import InteropError
@@ -79,3 +80,26 @@ def offset_unit(module: ModuleType, name: str, requested: str | None) -> str:
     if requested not in units:
         raise InteropError(f"format {name!r} does not support --offsets {requested} (supported: {', '.join(units)})")
     return requested
+
+
+# -- helpers the format modules share ------------------------------------------
+
+
+def check_unit(name: str, units: tuple[str, ...], offsets: str) -> str:
+    """`offsets` if the format supports it; InteropError otherwise."""
+    if offsets not in units:
+        raise InteropError(f"{name}: offsets must be one of {', '.join(units)}, not {offsets!r}")
+    return offsets
+
+
+def report(options: dict, message: str, **counts: int) -> None:
+    """Send a message to options["report"] (else stderr) and add `counts` to options["stats"]."""
+    sink = options.get("report")
+    if callable(sink):
+        sink(message)
+    else:
+        print(message, file=sys.stderr)
+    stats = options.get("stats")
+    if isinstance(stats, dict):
+        for key, value in counts.items():
+            stats[key] = stats.get(key, 0) + value

@@ -105,13 +105,13 @@ stderr.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
 from annotator.model.annotation import AnnotationFile, Span
 from annotator.model.document import DocumentError, decode_text
@@ -131,19 +131,6 @@ _T_REF = re.compile(r"T[0-9]+\S*")
 EMPTY_VALUE = '""'
 NOTE_TYPE = "AnnotatorNotes"
 KINDS = {"R": "relation", "E": "event", "N": "normalization", "*": "equiv", "A": "attribute", "M": "attribute"}
-
-
-def _unit(offsets: str) -> None:
-    if offsets not in OFFSET_UNITS:
-        raise InteropError(f"{NAME}: offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
-
-
-def _report(options: dict, message: str) -> None:
-    sink = options.get("report")
-    if callable(sink):
-        sink(message)
-    else:
-        print(message, file=sys.stderr)
 
 
 # -- escaping -------------------------------------------------------------------
@@ -364,9 +351,7 @@ def _ann(file: AnnotationFile, text: str, conf: _Conf, options: dict, where: str
         lines.append(f"{t_id}\t{unit.label} {offsets}\t{stored}")
     skipped = [span for span in file.spans if span.id not in written]
     for span in skipped:
-        _report(
-            options, f"{where}: span {span.id} ({span.label} {span.start}-{span.end}) is only line breaks; left out"
-        )
+        report(options, f"{where}: span {span.id} ({span.label} {span.start}-{span.end}) is only line breaks; left out")
 
     foreign = [record for record in file.foreign if record.format == NAME]
     taken = {record.id for record in foreign}
@@ -417,7 +402,7 @@ def _ann(file: AnnotationFile, text: str, conf: _Conf, options: dict, where: str
             tokens = data.split()
             refs = _ref_positions(kind, tokens)
         except ValueError as err:
-            _report(options, f"{where}: kept brat record {record.id} is malformed ({err}); left out")
+            report(options, f"{where}: kept brat record {record.id} is malformed ({err}); left out")
             continue
         parsed.append((record, line_id, kind, tokens, tail, refs, mapping))
     alive = [True] * len(parsed)
@@ -432,7 +417,7 @@ def _ann(file: AnnotationFile, text: str, conf: _Conf, options: dict, where: str
             if missing:
                 alive[index] = False
                 changed = True
-                _report(options, f"{where}: brat record {record.id} refers to {', '.join(missing)}; not exported")
+                report(options, f"{where}: brat record {record.id} refers to {', '.join(missing)}; not exported")
     parsed = [item for index, item in enumerate(parsed) if alive[index]]
     remapped = []
     for _record, line_id, kind, tokens, tail, refs, mapping in parsed:
@@ -538,7 +523,7 @@ def _visual_conf(tagset) -> str:
 
 
 def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options: dict) -> int:
-    _unit(offsets)
+    check_unit(NAME, OFFSET_UNITS, offsets)
     layout = options.get("layout", "flat")
     if layout not in LAYOUTS:
         raise InteropError(f"{NAME}: layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
@@ -810,7 +795,7 @@ def _read_one(ann: Path, txt: Path, rel: str, where: str) -> ImportedDocument:
 
 
 def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocument]:
-    _unit(offsets)
+    check_unit(NAME, OFFSET_UNITS, offsets)
     source = Path(source)
     if source.is_dir():
         anns = sorted(

@@ -36,8 +36,9 @@ from pathlib import Path
 
 import orjson
 
+from annotator.interop.formats import check_unit
 from annotator.interop.formats.jsonl import astral_positions
-from annotator.interop.model import ExportRecord, InteropError
+from annotator.interop.model import ExportRecord
 
 NAME = "csv"
 OFFSET_UNITS: tuple[str, ...] = ("codepoint", "utf16")
@@ -76,8 +77,7 @@ def unguard(value: str) -> str:
 
 
 def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codepoint", options: dict) -> int:
-    if offsets not in OFFSET_UNITS:
-        raise InteropError(f"{NAME}: offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
+    check_unit(NAME, OFFSET_UNITS, offsets)
     safe = guard if options.get("formula_guard", True) else (lambda value: value)
     encoding = "utf-8-sig" if options.get("bom", True) else "utf-8"
     written = 0

@@ -37,6 +37,7 @@ from typing import Any
 
 import orjson
 
+from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap, parse_range
 from annotator.model.annotation import NAME_PATTERN
@@ -48,23 +49,11 @@ OFFSET_UNITS: tuple[str, ...] = ("utf16", "codepoint")
 _NAME = re.compile(NAME_PATTERN)
 
 
-def _report(options: dict, message: str) -> None:
-    report = options.get("report")
-    if callable(report):
-        report(message)
-
-
-def _unit(offsets: str) -> str:
-    if offsets not in OFFSET_UNITS:
-        raise InteropError(f"{NAME}: offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
-    return offsets
-
-
 # -- export -------------------------------------------------------------------
 
 
 def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options: dict) -> int:
-    unit = _unit(offsets)
+    unit = check_unit(NAME, OFFSET_UNITS, offsets)
     relations = bool(options.get("relations"))
     written = 0
     lost = 0
@@ -100,7 +89,7 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options
             written += len(ranges)
             lost += sum(bool(span.attributes or span.note or span.group) for span in record.file.spans)
     if lost:
-        _report(options, f"{NAME}: {lost} span(s) lost attributes, notes or groups, which doccano JSONL cannot carry")
+        report(options, f"{NAME}: {lost} span(s) lost attributes, notes or groups, which doccano JSONL cannot carry")
     return written
 
 
@@ -131,7 +120,7 @@ def _relations(record: ExportRecord, numbers: dict[str, int]) -> list[dict[str, 
 
 
 def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocument]:
-    unit = _unit(offsets)
+    unit = check_unit(NAME, OFFSET_UNITS, offsets)
     source = Path(source)
     default_annotator = options.get("annotator")
     try:

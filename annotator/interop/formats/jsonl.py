@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 import zlib
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
@@ -55,6 +54,7 @@ from typing import Any
 
 import orjson
 
+from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap
 from annotator.model.document import DOCUMENT_ID, META_FIELDS
@@ -84,23 +84,6 @@ def task_hash(input_value: int, spans: Iterable[tuple[int, int, str]]) -> int:
 def astral_positions(text: str) -> list[int]:
     """Code-point positions of the characters that take two UTF-16 units (found at C speed)."""
     return [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
-
-
-def _check_unit(offsets: str) -> None:
-    if offsets not in OFFSET_UNITS:
-        raise InteropError(f"{NAME}: offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
-
-
-def report(options: dict, message: str, **counts: int) -> None:
-    sink = options.get("report")
-    if callable(sink):
-        sink(message)
-    else:
-        print(message, file=sys.stderr)
-    stats = options.get("stats")
-    if isinstance(stats, dict):
-        for key, value in counts.items():
-            stats[key] = stats.get(key, 0) + value
 
 
 # -- export ------------------------------------------------------------------
@@ -144,7 +127,7 @@ def _task(record: ExportRecord, offsets: str) -> tuple[dict[str, Any], int]:
 
 
 def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codepoint", options: dict) -> int:
-    _check_unit(offsets)
+    check_unit(NAME, OFFSET_UNITS, offsets)
     written = 0
     buffer: list[bytes] = []
     size = 0
@@ -261,7 +244,7 @@ def _document(task: Any, where: str, offsets: str, lineno: int) -> ImportedDocum
 
 
 def read(source: Path, *, offsets: str = "codepoint", options: dict) -> Iterator[ImportedDocument]:
-    _check_unit(offsets)
+    check_unit(NAME, OFFSET_UNITS, offsets)
     skipped = {"reject": 0, "ignore": 0}
     try:
         handle = open(source, "rb")

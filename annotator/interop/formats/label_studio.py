@@ -42,6 +42,7 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
+from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap, parse_range
 from annotator.model.annotation import Span
@@ -62,18 +63,6 @@ _KIND = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 # -- shared helpers -----------------------------------------------------------
-
-
-def _report(options: dict, message: str) -> None:
-    report = options.get("report")
-    if callable(report):
-        report(message)
-
-
-def _unit(offsets: str) -> str:
-    if offsets not in OFFSET_UNITS:
-        raise InteropError(f"{NAME}: offsets must be one of {', '.join(OFFSET_UNITS)}, not {offsets!r}")
-    return offsets
 
 
 def control_name(attribute: str) -> str:
@@ -100,7 +89,7 @@ def _attribute_specs(tagset: TagSet) -> dict[str, AttributeSpec]:
 
 
 def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options: dict) -> int:
-    unit = _unit(offsets)
+    unit = check_unit(NAME, OFFSET_UNITS, offsets)
     tagset: TagSet = options.get("tagset") or default_tagset()
     as_predictions = bool(options.get("as_predictions"))
     written = 0
@@ -111,7 +100,7 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options
         out.write(b"[")
         for task_id, (path, group) in enumerate(groupby(records, key=lambda r: r.document.path), start=1):
             if path in seen:
-                _report(options, f"{NAME}: the annotations of {path} were not consecutive; it is in more than one task")
+                report(options, f"{NAME}: the annotations of {path} were not consecutive; it is in more than one task")
             seen.add(path)
             task, count = _task(task_id, list(group), unit, tagset, as_predictions, lost)
             if task_id > 1:
@@ -121,7 +110,7 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options
             written += count
         out.write(b"\n]\n")
     for what, n in lost.items():
-        _report(options, f"{NAME}: {n} {what}")
+        report(options, f"{NAME}: {n} {what}")
     config = dest.with_name(dest.stem + ".config.xml")
     config.write_text(labeling_config(tagset), encoding="utf-8")
     return written
@@ -286,7 +275,7 @@ def labeling_config(tagset: TagSet) -> str:
 
 
 def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocument]:
-    unit = _unit(offsets)
+    unit = check_unit(NAME, OFFSET_UNITS, offsets)
     source = Path(source)
     tagset: TagSet = options.get("tagset") or default_tagset()
     include_predictions = bool(options.get("include_predictions"))
@@ -332,7 +321,7 @@ def _read_task(
         if not isinstance(entry, dict):
             raise InteropError(f"{where}: an entry of '{kind}' is not a JSON object")
         if entry.get("was_cancelled"):
-            _report(
+            report(
                 options,
                 f"{where}: annotation {entry.get('id', '?')} was cancelled (skipped in Label Studio); not imported",
             )

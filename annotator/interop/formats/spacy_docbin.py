@@ -34,11 +34,11 @@ history, status, document metadata other than id and path.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from annotator.interop.formats import report
 from annotator.interop.model import ExportRecord, InteropError
 
 NAME = "spacy"
@@ -46,18 +46,6 @@ OFFSET_UNITS: tuple[str, ...] = ("codepoint",)
 
 MISSING = "spaCy is not installed: pip install 'annotator[spacy]'"
 ALIGN_MODES = ("strict", "contract", "expand")
-
-
-def _report(options: dict, message: str, **counts: int) -> None:
-    sink = options.get("report")
-    if callable(sink):
-        sink(message)
-    else:
-        print(message, file=sys.stderr)
-    stats = options.get("stats")
-    if isinstance(stats, dict):
-        for key, value in counts.items():
-            stats[key] = stats.get(key, 0) + value
 
 
 def _describe(doc_id: str, span: Any) -> str:
@@ -129,14 +117,14 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codep
             f"use align='contract' or 'expand', or skip_misaligned:\n  {listing}"
         )
     if misaligned:
-        _report(
+        report(
             options,
             f"{NAME}: skipped {len(misaligned)} misaligned span(s):\n  " + "\n  ".join(misaligned),
             misaligned=len(misaligned),
             skipped=len(misaligned),
         )
     if adjusted:
-        _report(
+        report(
             options,
             f"{NAME}: {len(adjusted)} span(s) adjusted to token boundaries (align={align!r}):\n  "
             + "\n  ".join(adjusted),
