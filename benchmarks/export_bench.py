@@ -32,28 +32,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from validate_bench import make_text  # noqa: E402 - the same generated news text
+
 from annotator.interop.model import ExportRecord  # noqa: E402
 from annotator.model.document import Document, DocumentMeta, text_sha256  # noqa: E402
 from annotator.model.editing import AnnotationSet  # noqa: E402
 from annotator.model.tagset import default_tagset  # noqa: E402
 from annotator.storage import dumps  # noqa: E402
-
-WORDS = (
-    "the officials said on Tuesday that 2,000 troops may possibly leave Kabul “we will see” "
-    "according to reports 13 service members were killed and $100 million was spent émigré 👨🏻‍🚒"
-).split()
-
-
-def make_text(rng: random.Random, length: int = 3000) -> str:
-    words: list[str] = []
-    size = 0
-    while size < length:
-        word = rng.choice(WORDS)
-        words.append(word)
-        size += len(word) + 1
-        if rng.random() < 0.05:
-            words.append("\n\n")
-    return " ".join(words)
 
 
 def generate(docs: int, spans: int, seed: int = 7):
