@@ -8,8 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from annotator.cli.main import EXIT_OK, EXIT_USAGE
-from annotator.config import ConfigError, load_config
+from annotator.cli.main import EXIT_OK, EXIT_USAGE, project_config
 from annotator.model.annotation import NAME_PATTERN
 from annotator.model.document import find_documents
 
@@ -27,10 +26,8 @@ def resolve_annotator(explicit: str | None, configured: str | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load_config(config_file=Path(args.config) if args.config else None)
-    except ConfigError as err:
-        print(f"annotator: config error: {err}", file=sys.stderr)
+    config = project_config(args)
+    if config is None:
         return EXIT_USAGE
     annotator = resolve_annotator(args.annotator, config.annotator)
     if not re.match(NAME_PATTERN, annotator) or annotator.endswith("\n"):

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from annotator.config import ConfigError, load_config
-
-
-def _error(message: str) -> None:
-    print(f"annotator: {message}", file=sys.stderr)
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,23 +15,21 @@ def run(args: argparse.Namespace) -> int:
     from annotator.interop.model import ExportRecord, InteropError
     from annotator.interop.progress import Progress
 
-    try:
-        config = load_config(config_file=Path(args.config) if args.config else None)
-    except ConfigError as err:
-        _error(f"config error: {err}")
+    config = project_config(args)
+    if config is None:
         return EXIT_USAGE
     fmt = args.format
     if args.as_predictions and fmt != "label-studio":
-        _error("--as-predictions applies only to --format label-studio")
+        say("--as-predictions applies only to --format label-studio")
         return EXIT_USAGE
     if (args.align is not None or args.lang is not None) and fmt != "spacy":
-        _error("--align and --lang apply only to --format spacy")
+        say("--align and --lang apply only to --format spacy")
         return EXIT_USAGE
     try:
         module = load_format(fmt, "export")
         unit = offset_unit(module, fmt, args.offsets)
     except InteropError as err:
-        _error(str(err))
+        say(str(err))
         return EXIT_USAGE
     messages: list[str] = []
     options: dict = {"report": lambda message: messages.append(str(message)), "tagset": config.tagset}
@@ -51,12 +43,12 @@ def run(args: argparse.Namespace) -> int:
     given = [Path(p) for p in args.paths]
     missing = [str(p) for p in given if not p.exists()]
     if missing:
-        _error(f"no such file or folder: {', '.join(missing)}")
+        say(f"no such file or folder: {', '.join(missing)}")
         return EXIT_USAGE
     files = annotation_paths(given, config) if given or config.annotations_path.exists() else []
     if not files:
         shown = ", ".join(map(str, given)) or str(config.annotations_path)
-        _error(f"no annotation files found in {shown}; nothing exported")
+        say(f"no annotation files found in {shown}; nothing exported")
         return EXIT_FINDINGS
 
     if fmt == "brat":
@@ -83,27 +75,27 @@ def run(args: argparse.Namespace) -> int:
         try:
             spans = module.export(records(), dest, offsets=unit, options=options)
         except MissingDependency as err:
-            _error(str(err))
+            say(str(err))
             return EXIT_USAGE
         except ImportError as err:
-            _error(str(missing_dependency(err, fmt)))
+            say(str(missing_dependency(err, fmt)))
             return EXIT_USAGE
         except InteropError as err:
-            _error(f"export failed: {err}")
+            say(f"export failed: {err}")
             return EXIT_FINDINGS
         except OSError as err:
-            _error(f"{err.filename or dest}: cannot write: {err.strerror or err}")
+            say(f"{err.filename or dest}: cannot write: {err.strerror or err}")
             return EXIT_FINDINGS
         except ValueError as err:
-            _error(f"export failed: {err}")
+            say(f"export failed: {err}")
             return EXIT_FINDINGS
 
     for message in messages:
-        _error(message)
+        say(message)
     for err in skipped:
-        _error(f"skipped: {err}")
-    _error(f"exported {exported} annotation file(s), {spans} spans to {dest} (offsets: {unit})")
+        say(f"skipped: {err}")
+    say(f"exported {exported} annotation file(s), {spans} spans to {dest} (offsets: {unit})")
     if skipped:
-        _error(f"{len(skipped)} file(s) not exported; fix them (see 'annotator validate') and export again")
+        say(f"{len(skipped)} file(s) not exported; fix them (see 'annotator validate') and export again")
         return EXIT_FINDINGS
     return EXIT_OK

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from annotator.config import ConfigError, load_config
-
-
-def _error(message: str) -> None:
-    print(f"annotator: {message}", file=sys.stderr)
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,10 +14,8 @@ def run(args: argparse.Namespace) -> int:
     from annotator.interop.model import InteropError
     from annotator.interop.writer import ANNOTATOR_NAME, write_imported
 
-    try:
-        config = load_config(config_file=Path(args.config) if args.config else None)
-    except ConfigError as err:
-        _error(f"config error: {err}")
+    config = project_config(args)
+    if config is None:
         return EXIT_USAGE
     fmt = args.format
     try:
@@ -31,15 +23,15 @@ def run(args: argparse.Namespace) -> int:
         unit = offset_unit(module, fmt, args.offsets)
         mapping = parse_mapping(args.map or (), config.tagset)
     except InteropError as err:
-        _error(str(err))
+        say(str(err))
         return EXIT_USAGE
     source = Path(args.source)
     if not source.exists():
-        _error(f"no such file or folder: {source}")
+        say(f"no such file or folder: {source}")
         return EXIT_USAGE
     annotator = args.annotator or config.annotator or module.NAME
     if not ANNOTATOR_NAME.fullmatch(annotator):
-        _error(f"{annotator!r} cannot be an annotator name: use letters, digits and . _ @ + -")
+        say(f"{annotator!r} cannot be an annotator name: use letters, digits and . _ @ + -")
         return EXIT_USAGE
     docs_dir = Path(args.docs) if args.docs else config.root / config.document_dirs[0]
     out_dir = Path(args.out) if args.out else config.annotations_path
@@ -63,26 +55,26 @@ def run(args: argparse.Namespace) -> int:
             mapper=mapper,
         )
     except MissingDependency as err:
-        _error(str(err))
+        say(str(err))
         return EXIT_USAGE
     except ImportError as err:
-        _error(str(missing_dependency(err, fmt)))
+        say(str(missing_dependency(err, fmt)))
         return EXIT_USAGE
     except InteropError as err:
         _report(messages)
-        _error(f"import failed:\n{err}")
+        say(f"import failed:\n{err}")
         return EXIT_FINDINGS
     except OSError as err:
-        _error(f"{err.filename or source}: {err.strerror or err}")
+        say(f"{err.filename or source}: {err.strerror or err}")
         return EXIT_FINDINGS
     except ValueError as err:
-        _error(f"import failed: {source}: {err}")
+        say(f"import failed: {source}: {err}")
         return EXIT_FINDINGS
 
     _report(messages)
     for line in report.warnings:
-        _error(f"warning: {line}")
-    _error(
+        say(f"warning: {line}")
+    say(
         f"imported {report.documents} documents, {report.spans} spans from {source} into {out_dir} "
         f"({report.texts_written} new document texts in {docs_dir}, {report.texts_reused} already there; "
         f"offsets: {unit})"
@@ -92,4 +84,4 @@ def run(args: argparse.Namespace) -> int:
 
 def _report(messages: dict[str, None]) -> None:
     for message in messages:
-        _error(f"{message}")
+        say(f"{message}")

@@ -32,6 +32,24 @@ EXPORT_FORMATS = ("jsonl", "spacy", "brat", "label-studio", "doccano", "w3c", "c
 IMPORT_FORMATS = ("brat", "label-studio", "doccano", "prodigy", "jsonl", "w3c")
 
 
+def say(message: str) -> None:
+    """An error, warning or summary line: always to stderr, never to stdout."""
+    print(f"annotator: {message}", file=sys.stderr)
+
+
+def project_config(args: argparse.Namespace):
+    """The project's Config (from --config or found from the working directory), or None after saying why."""
+    from pathlib import Path
+
+    from annotator.config import ConfigError, load_config
+
+    try:
+        return load_config(config_file=Path(args.config) if args.config else None)
+    except ConfigError as err:
+        say(f"config error: {err}")
+        return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",

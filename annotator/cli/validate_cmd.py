@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
-from annotator.config import ConfigError, load_config
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config
 
 
 def run(args: argparse.Namespace) -> int:
@@ -16,10 +15,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list_rules:
         print(rules_table())
         return EXIT_OK
-    try:
-        config = load_config(config_file=Path(args.config) if args.config else None)
-    except ConfigError as err:
-        print(f"annotator: config error: {err}", file=sys.stderr)
+    config = project_config(args)
+    if config is None:
         return EXIT_USAGE
 
     from annotator.validation.engine import Validator
