@@ -216,7 +216,7 @@ def check_saved(scratch: Scratch, expected: list[tuple[str, str]], doc_id: str =
 
 
 def status_text(app: AnnotatorApp) -> str:
-    return app.query_one(StatusLine).render().plain
+    return app.query_one(StatusLine).render_line(0).text
 
 
 # -- movement ---------------------------------------------------------------------
@@ -1106,3 +1106,57 @@ async def test_markup_ansi_emoji_and_cjk_render_literally(scratch: Scratch) -> N
         ("quote", "中文"),
     ]
     check_saved(scratch, expected, "probe", PROBE_TEXT)
+
+
+# -- mouse -----------------------------------------------------------------------
+
+
+def _cell_of(app: AnnotatorApp, offset: int) -> tuple[int, int]:
+    """Where the character at `offset` is drawn, relative to the view's region."""
+    from annotator.ui.widgets.document_view import GUTTER_WIDTH, MARGIN
+
+    view = app.view
+    row = view.layout_.row_of(offset)
+    start, _ = view.layout_.row_range(row)
+    left = view.gutter.left + MARGIN + GUTTER_WIDTH
+    return left + offset - start, row - view.scroll_offset.y
+
+
+@run_async
+async def test_click_places_the_cursor_and_drag_selects(scratch: Scratch) -> None:
+    from textual import events
+
+    app = scratch.app()
+    async with drive(app) as pilot:
+        view, session = app.view, app.session
+        target = at("plan")
+        await pilot.click(view, offset=_cell_of(app, target))
+        assert session.cursor == target and session.selection is None
+
+        start, end = at("will cost"), at("will cost") + len("will cost")
+        await pilot.mouse_down(view, offset=_cell_of(app, start))
+        x, y = _cell_of(app, end)
+        view.post_message(events.MouseMove(view, x, y, 0, 0, 1, False, False, False))
+        await pilot.pause()
+        await pilot.mouse_up(view, offset=(x, y))
+        assert session.selection == (start, end)
+        await pilot.press("c")
+        assert ("claim", "will cost") in model(app)
+
+
+@run_async
+async def test_the_wheel_scrolls_the_document(scratch: Scratch) -> None:
+    from textual import events
+
+    scratch.write_doc("long", LONG)
+    app = scratch.app("long")
+    async with drive(app) as pilot:
+        view = app.view
+        assert view.scroll_offset.y == 0
+        view.post_message(events.MouseScrollDown(view, 5, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert view.scroll_offset.y > 0
+        assert app.session.cursor == 0  # scrolling does not move the cursor
+        view.post_message(events.MouseScrollUp(view, 5, 5, 0, -1, 0, False, False, False))
+        await pilot.pause()
+        assert view.scroll_offset.y == 0

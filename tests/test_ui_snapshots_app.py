@@ -83,7 +83,7 @@ async def settle(pilot: Pilot, cursor_at: str) -> None:
     await pilot.pause()
     app.view.move_cursor(TEXT.index(cursor_at))
     deadline = time.monotonic() + 10
-    while "✓ valid" not in app.query_one(StatusLine).render().plain:
+    while "✓ valid" not in app.query_one(StatusLine).render_line(0).text:
         assert time.monotonic() < deadline, "the validity check did not finish"
         await pilot.pause(0.02)
     await app.workers.wait_for_complete()

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
+from textual import events
 from textual.app import App, ComposeResult
 from textual.message import Message
 
@@ -21,7 +22,7 @@ from annotator.model.annotation import AnnotationFile, DocumentRef
 from annotator.model.document import Document, DocumentMeta, text_sha256
 from annotator.model.editing import AnnotationSet
 from annotator.model.tagset import default_tagset
-from annotator.ui.widgets.span_list import ELLIPSIS, NEWLINE_MARK, SpanList, one_line
+from annotator.ui.widgets.span_list import ELLIPSIS, NEWLINE_MARK, THUMB, SpanList, one_line, thumb_rows
 
 CSS = Path(__file__).resolve().parent.parent / "annotator" / "ui" / "widgets" / "side_panel.tcss"
 LABELS = ("quote", "claim", "hedge", "number")
@@ -158,9 +159,9 @@ async def test_rows_show_key_label_offsets_and_text() -> None:
         first = shown[0]
         assert first.startswith("▸q quote") or first.startswith(" q quote")
         assert " 0–5 " in first.replace("  ", " ")
-        assert first.rstrip().endswith("Alpha")
+        assert first.rstrip(" " + THUMB).endswith("Alpha")
         for row, word in zip(shown, WORDS, strict=True):
-            assert row.rstrip().endswith(word)
+            assert row.rstrip(" " + THUMB).endswith(word)
         # Each row is exactly as wide as the list.
         assert {len(widget.render_line(y).text) for y in range(5)} == {widget.scrollable_content_region.width}
 
@@ -172,12 +173,12 @@ async def test_mounts_10000_spans_and_scrolls() -> None:
         widget = pilot.app.query_one(SpanList)
         assert widget.row_count == 10_000
         assert widget.virtual_size.height == 10_000
-        assert visible_rows(widget)[0].rstrip().endswith("w00000")
+        assert visible_rows(widget)[0].rstrip(" " + THUMB).endswith("w00000")
         assert widget.highlighted == "s0"
         await pilot.press("end")
         assert widget.highlighted == "s9999"
         assert widget.scroll_offset.y > 9_000
-        assert rows(widget)[-1].rstrip().endswith("w09999")
+        assert rows(widget)[-1].rstrip(" " + THUMB).endswith("w09999")
         await pilot.press("home", "down", "down", "pagedown")
         page = widget.scrollable_content_region.height - 1
         assert widget.highlighted == f"s{2 + page}"
@@ -260,7 +261,7 @@ async def test_apply_change_updates_rows_after_add_and_remove() -> None:
         await pilot.pause()
         assert widget.row_count == 5
         assert widget.virtual_size.height == 5
-        assert visible_rows(widget)[-1].rstrip().endswith("zeta")
+        assert visible_rows(widget)[-1].rstrip(" " + THUMB).endswith("zeta")
         assert " hedge " in visible_rows(widget)[-1]
 
         # A span sorted before the others shifts every row after it.
@@ -269,8 +270,8 @@ async def test_apply_change_updates_rows_after_add_and_remove() -> None:
         await pilot.pause()
         shown = visible_rows(widget)
         assert len(shown) == 6
-        assert shown[0].rstrip().endswith("Alpha said") and " claim " in shown[0]
-        assert shown[1].rstrip().endswith("beta")
+        assert shown[0].rstrip(" " + THUMB).endswith("Alpha said") and " claim " in shown[0]
+        assert shown[1].rstrip(" " + THUMB).endswith("beta")
 
         session.delete(added.id)
         await pilot.pause()
@@ -285,8 +286,8 @@ async def test_apply_change_updates_rows_after_add_and_remove() -> None:
         session.resize(early.id, TEXT.index("theta"), len(TEXT) - 1)
         await pilot.pause()
         shown = visible_rows(widget)
-        assert shown[0].rstrip().endswith("beta")
-        assert shown[-1].rstrip().endswith("theta") and " quote " in shown[-1]
+        assert shown[0].rstrip(" " + THUMB).endswith("beta")
+        assert shown[-1].rstrip(" " + THUMB).endswith("theta") and " quote " in shown[-1]
 
         session.undo()
         session.undo()
@@ -294,7 +295,7 @@ async def test_apply_change_updates_rows_after_add_and_remove() -> None:
         await pilot.pause()
         assert widget.row_count == 6
         assert " claim " in visible_rows(widget)[0]
-        assert any(row.rstrip().endswith("zeta") for row in visible_rows(widget))
+        assert any(row.rstrip(" " + THUMB).endswith("zeta") for row in visible_rows(widget))
         assert [len(c.added) + len(c.removed) + len(c.updated) for c in pilot.app.changes] == [1, 1, 1, 1, 1, 1, 1, 1]
 
 
@@ -366,7 +367,7 @@ async def test_highlight_span_marks_and_scrolls_into_view() -> None:
         top = widget.scroll_offset.y
         assert top <= 5000 < top + widget.scrollable_content_region.height
         row = widget.render_line(5000 - top).text
-        assert row.startswith("▸") and row.rstrip().endswith("w05000")
+        assert row.startswith("▸") and row.rstrip(" " + THUMB).endswith("w05000")
         assert widget.highlighted == "s5000"
         widget.highlight_span(None)
         await pilot.pause()
@@ -386,7 +387,7 @@ async def test_set_session_shows_another_document() -> None:
         assert widget.row_count == 3
         assert widget.scroll_offset.y == 0
         assert widget.highlighted == other.index.nth(0).id
-        assert [row.rstrip()[-5:] for row in visible_rows(widget)] == ["Alpha", " beta", "Gamma"]
+        assert [row.rstrip(" " + THUMB)[-5:] for row in visible_rows(widget)] == ["Alpha", " beta", "Gamma"]
 
 
 HOSTILE = "He said [/quote] and [bold]loud[/bold].\nRed \x1b[31mALERT\x1b[0m here.\n東京 👍🏽 café 😀 end\ttab\x07bell."
@@ -431,9 +432,9 @@ async def test_long_span_text_is_cut_with_an_ellipsis() -> None:
         width = widget.scrollable_content_region.width
         row = widget.render_line(0)
         assert row.cell_length == width
-        assert row.text.rstrip().endswith(ELLIPSIS)
+        assert row.text.rstrip(" " + THUMB).endswith(ELLIPSIS)
         assert "東京東京" in row.text
-        assert widget.render_line(1).text.rstrip().endswith("tail")
+        assert widget.render_line(1).text.rstrip(" " + THUMB).endswith("tail")
 
 
 @given(st.text(max_size=300), st.integers(min_value=0, max_value=80))
@@ -476,7 +477,7 @@ async def test_the_screen_follows_every_update() -> None:
         session.tag("hedge")
         await check()
         assert widget.scroll_offset.y == top
-        assert screen_rows(app, widget)[0].rstrip().endswith(session.index.nth(top).text)
+        assert screen_rows(app, widget)[0].rstrip(" " + THUMB).endswith(session.index.nth(top).text)
 
         # Inside the viewport: a delete, a relabel, a resize that moves a span.
         session.delete("s1005")
@@ -509,3 +510,32 @@ async def test_the_screen_follows_every_update() -> None:
         session.select(7 * 1003, 7 * 1003 + 6)  # w01003 is a number; tag a second one on it
         session.tag("claim")
         await check()
+
+
+def test_thumb_rows_track_the_scroll_position() -> None:
+    assert thumb_rows(0, 10, 10) == range(0)  # everything fits: no thumb
+    assert thumb_rows(0, 10, 100) == range(0, 1)
+    assert thumb_rows(90, 10, 100) == range(9, 10)  # at the bottom
+    assert thumb_rows(0, 10, 20) == range(0, 5)  # half the rows shown: half the height
+    assert thumb_rows(10, 10, 20) == range(5, 10)
+    assert thumb_rows(0, 56, 10_000) == range(0, 1)  # never thinner than one row
+
+
+@run_async
+async def test_the_thumb_is_drawn_in_the_last_column_and_follows_the_list() -> None:
+    session = big_session(2_000)
+    async with ListApp(session).run_test(size=SIZE) as pilot:
+        widget = pilot.app.query_one(SpanList)
+        height = widget.scrollable_content_region.height
+
+        def thumb() -> list[int]:
+            return [y for y, row in enumerate(rows(widget)) if row.endswith(THUMB)]
+
+        assert thumb() == [0]
+        await pilot.press("end")
+        assert thumb() == [height - 1]
+        # The wheel scrolls the list although it has no scrollbar.
+        await pilot.press("home")
+        widget.post_message(events.MouseScrollDown(widget, 1, 1, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert widget.scroll_offset.y > 0

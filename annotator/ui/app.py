@@ -218,9 +218,9 @@ class AnnotatorApp(App[None]):
             self.work_file.record()
         self._save_state = "unsaved"
         self._update_status()
-        # The text under the reader's eyes is drawn first; the span list and the
-        # legend follow in the next frame instead of doubling this one's cost.
-        self.call_after_refresh(self._apply_to_side, change)
+        # In the same frame as the text: a second frame right after it made the
+        # next key wait for Textual's 60 fps pacing (undo p95 19 ms at 1 MB).
+        self._apply_to_side(change)
         self._schedule_save()
 
     def _apply_to_side(self, change: Change) -> None:
@@ -245,6 +245,7 @@ class AnnotatorApp(App[None]):
             total=len(self.queue),
             done=sum(item.done for item in self.queue),
             cursor=session.cursor,
+            length=len(session.text),
             selection=session.selection,
             spans_here=here,
             saved=self._save_state,

@@ -23,8 +23,12 @@ from annotator.editor import motion
 from annotator.editor.layout import Layout
 from annotator.editor.session import Change, EditorSession
 from annotator.ui.label_styles import label_styles
+from annotator.ui.widgets.direct_lines import DirectLines
 
-GUTTER_WIDTH = 3
+GUTTER_WIDTH = 3  # label letters and a space
+# A blank column each side, drawn in the rows rather than as CSS padding so
+# that rows skip Textual's per-line styling pass (see direct_lines.py).
+MARGIN = 1
 # Rendered rows kept for reuse (many screens). Each cached Strip keeps about a
 # dozen GC-tracked objects alive (seven FIFOCaches, its segments): after 150
 # page-downs a 4,096-row cache left 73,000 tracked objects and a full collection
@@ -41,7 +45,7 @@ def _move(key: str, action: str, description: str, *, show: bool = False) -> lis
     ]
 
 
-class DocumentView(ScrollView, can_focus=True):
+class DocumentView(DirectLines, ScrollView, can_focus=True):
     """Shows the document with its spans and moves the cursor."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -180,7 +184,7 @@ class DocumentView(ScrollView, can_focus=True):
         self.session = session
         session.subscribe(self._on_change)
         self._label_letters = {label.name: label.key for label in session.tagset}
-        width = self.scrollable_content_region.width - GUTTER_WIDTH
+        width = self.scrollable_content_region.width - GUTTER_WIDTH - 2 * MARGIN
         if width <= 0:
             # Not laid out yet (the app opens its first document from on_mount).
             # Wrapping at width 1 took 170 ms and made 837,000 rows for 1 MB,
@@ -197,15 +201,20 @@ class DocumentView(ScrollView, can_focus=True):
         self._post_cursor()
 
     def on_resize(self, event: events.Resize) -> None:
-        width = max(1, self.scrollable_content_region.width - GUTTER_WIDTH)
+        width = max(1, self.scrollable_content_region.width - GUTTER_WIDTH - 2 * MARGIN)
         if width != self.layout_.width:
             self.layout_.rewrap(width)
             self._rows.clear()
         self._update_virtual_size()
         self._scroll_cursor_into_view()
 
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        # The wheel scrolls although there is no scrollbar (see app.tcss).
+        return not self._check_disabled() and self.max_scroll_y > 0
+
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.layout_.width + GUTTER_WIDTH, self.layout_.row_count)
+        self.virtual_size = Size(self.layout_.width + GUTTER_WIDTH + 2 * MARGIN, self.layout_.row_count)
 
     # -- state from outside ------------------------------------------------
 
@@ -359,8 +368,10 @@ class DocumentView(ScrollView, can_focus=True):
     # -- mouse ---------------------------------------------------------------
 
     def _offset_at(self, event: events.MouseEvent) -> int:
-        row = min(self.layout_.row_count - 1, self.scroll_offset.y + max(0, event.y))
-        return self.layout_.offset_at(row, max(0, event.x - GUTTER_WIDTH))
+        # Mouse coordinates count any padding; layout columns start after it, the margin and the gutter.
+        gutter = self.gutter
+        row = min(self.layout_.row_count - 1, self.scroll_offset.y + max(0, int(event.y) - gutter.top))
+        return self.layout_.offset_at(row, max(0, int(event.x) - gutter.left - MARGIN - GUTTER_WIDTH))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1:
@@ -405,7 +416,8 @@ class DocumentView(ScrollView, can_focus=True):
                 sel = None
         else:
             sel = None
-        key = (cursor_here, sel, self._focused_span, width)
+        # The focused span is not part of the key: focus_span drops the rows it covers.
+        key = (cursor_here, sel, width)
         cached = self._rows.get(row)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -425,7 +437,7 @@ class DocumentView(ScrollView, can_focus=True):
         letters = "".join(sorted({self._label_letters.get(s.label, "?") for s in spans}))
         if len(letters) > GUTTER_WIDTH - 1:
             letters = letters[: GUTTER_WIDTH - 2] + "+"
-        segments = [Segment(letters.ljust(GUTTER_WIDTH - 1) + " ", gutter_style)]
+        segments = [Segment(" " * MARGIN + letters.ljust(GUTTER_WIDTH - 1) + " ", gutter_style)]
 
         # Style changes only at span edges, the selection edges and the cursor.
         cuts = {start, end}
@@ -465,7 +477,7 @@ class DocumentView(ScrollView, can_focus=True):
             # the characters of any non-ASCII text, curly quotes included) and
             # crop_extend would build a second Strip: about 20% less time a row
             # and half the Strips (the same segments either way).
-            used = GUTTER_WIDTH + (end - start) + (cursor == end)
+            used = MARGIN + GUTTER_WIDTH + (end - start) + (cursor == end)
             if used <= width:
                 if used < width:
                     segments.append(Segment(" " * (width - used), base))
