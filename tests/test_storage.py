@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import stat
@@ -10,6 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 from conftest import TEXT, Project, span_of
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator import storage
 from annotator.model.annotation import AnnotationFile
@@ -295,3 +298,79 @@ def test_dumps_order_independent_of_creation_order(project: Project) -> None:
         file = aset.to_file()
         outputs.add(dumps(AnnotationFile(**{**file.__dict__, "history": []})))
     assert len(outputs) == 1
+
+
+# -- CanonicalEncoder: the autosave's dumps ---------------------------------------
+
+
+def test_encoder_matches_dumps_on_the_sample(project: Project, sample: AnnotationSet) -> None:
+    file = sample.to_file()
+    assert storage.CanonicalEncoder().dumps(file) == dumps(file)
+    empty = project.new_set().to_file()
+    assert storage.CanonicalEncoder().dumps(empty) == dumps(empty)
+    assert dumps(empty).count(b"[]") == 2  # spans and history, empty
+
+
+def test_encoder_matches_dumps_with_foreign_records_and_a_status(project: Project, sample: AnnotationSet) -> None:
+    from annotator.model.annotation import ForeignRecord
+
+    span_ids = sorted(sample.spans)
+    sample.set_status("done")
+    foreign = [
+        ForeignRecord(format="brat", kind="relation", id="R1", record="R1\tSaid Arg1:T1 Arg2:T2", spans=span_ids[:2]),
+        ForeignRecord(format="brat", kind="note", id="#1", record="#1\tAnnotatorNotes T1\t“x”\n", source="a.ann#3"),
+    ]
+    file = sample.to_file().model_copy(update={"foreign": foreign})
+    assert storage.CanonicalEncoder().dumps(file) == dumps(file)
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["create", "relabel", "resize", "attributes", "note", "delete", "status"]),
+        st.integers(0, 10_000),
+        st.integers(0, 10_000),
+        st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_one_encoder_reused_across_edits_matches_dumps(project: Project, edits: list) -> None:
+    """The autosave keeps one encoder for the whole session: after every edit
+    (new, replaced and deleted spans, new events) it writes what dumps writes."""
+    aset = project.new_set()
+    encoder = storage.CanonicalEncoder()
+    length = len(TEXT)
+    for op, a, b, word in edits:
+        ids = sorted(aset.spans)
+        target = ids[a % len(ids)] if ids else None
+        start = a % length
+        end = min(length, start + 1 + b % 12)
+        if op == "create" or target is None:
+            label = ("quote", "claim", "hedge", "number")[b % 4]
+            attributes = {"speaker": word} if label == "quote" and word else {}
+            if label == "number":
+                attributes = {"value": (b % 7) / 4 if b % 2 else b, "unit": word} if word else {}
+            with contextlib.suppress(ValueError):
+                aset.create(start, end, label, attributes=attributes)
+        elif op == "relabel":
+            with contextlib.suppress(ValueError):
+                aset.relabel(target, ("quote", "claim", "hedge", "number")[b % 4])
+        elif op == "resize":
+            with contextlib.suppress(ValueError):
+                aset.resize(target, start, end)
+        elif op == "attributes" and aset.spans[target].label == "quote":
+            with contextlib.suppress(ValueError):
+                aset.set_attributes(target, {"speaker": word or "x"})
+        elif op == "note":
+            with contextlib.suppress(ValueError):
+                aset.set_note(target, word or None)
+        elif op == "delete":
+            aset.delete(target)
+        elif op == "status":
+            aset.set_status(("in_progress", "done")[b % 2])
+        file = aset.to_file()
+        assert encoder.dumps(file) == dumps(file)

@@ -27,7 +27,15 @@ from annotator.model.annotation import AnnotationFile, AuditEvent, Span, Status
 from annotator.model.document import Document
 from annotator.model.editing import AnnotationSet, EditError, span_sort_key
 from annotator.model.tagset import TagSet
-from annotator.storage import MISSING, ConflictError, Fingerprint, StorageError, _fsync_directory, save
+from annotator.storage import (
+    MISSING,
+    CanonicalEncoder,
+    ConflictError,
+    Fingerprint,
+    StorageError,
+    _fsync_directory,
+    save,
+)
 from annotator.validation.engine import load_annotation_file
 
 __all__ = [
@@ -277,6 +285,7 @@ class WorkFile:
         self._journaled = len(annotations.history)
         self._journaled_status = annotations.status
         self._save_lock = threading.Lock()
+        self._encoder = CanonicalEncoder()  # used under _save_lock only
         self._closed = False
         self._writer = _JournalWriter(journal_path(path), on_error)
         if self._writer.path.exists():
@@ -374,7 +383,7 @@ class WorkFile:
                 return False  # a newer state is saved already
             file = self.file_from((spans, history, status))
             try:
-                self.fingerprint = save(self.path, file, self.fingerprint)
+                self.fingerprint = save(self.path, file, self.fingerprint, self._encoder)
             except StorageError as err:
                 self.last_error = f"{err}. Your changes are kept in {journal_path(self.path)}."
                 raise

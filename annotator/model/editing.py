@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from operator import attrgetter
 
 from pydantic import ValidationError
 
@@ -75,8 +76,9 @@ def span_created_by(event: AuditEvent) -> Span:
     )
 
 
-def span_sort_key(span: Span) -> tuple[int, int, str, str]:
-    return (span.start, span.end, span.label, span.id)
+# (start, end, label, id): the order of spans in saved files. attrgetter runs in C,
+# which matters when autosave sorts 10,000 spans on every save.
+span_sort_key: Callable[[Span], tuple[int, int, str, str]] = attrgetter("start", "end", "label", "id")
 
 
 class SpanTable(dict[str, Span]):
