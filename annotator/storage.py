@@ -18,6 +18,8 @@ from annotator.model.annotation import AnnotationFile, AuditEvent, Span
 from annotator.model.editing import span_sort_key
 
 JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+# Top-level lists left out of a file when empty, as files written before they existed.
+OMITTED_WHEN_EMPTY = ("foreign", "rejected")
 
 
 class StorageError(Exception):
@@ -51,14 +53,21 @@ MISSING = Fingerprint(None)
 
 def canonical_dict(file: AnnotationFile) -> dict[str, Any]:
     data = file.model_dump(mode="json", exclude_none=True)
-    if not data["foreign"]:
-        del data["foreign"]  # most files have none; keep them as they were
+    _sort_rejections(data)
+    for optional in OMITTED_WHEN_EMPTY:
+        if not data[optional]:
+            del data[optional]  # most files have none; keep them as they were
     data["spans"] = [
         _sorted_attributes(span.model_dump(mode="json", exclude_none=True))
         for span in sorted(file.spans, key=span_sort_key)
     ]
     for event in data["history"]:
         _sort_event_attributes(event)
+    return data
+
+
+def _sort_rejections(data: dict[str, Any]) -> dict[str, Any]:
+    data["rejected"].sort(key=lambda r: (r["start"], r["end"], r["label"], r["annotator"], r["span"]))
     return data
 
 
@@ -89,14 +98,14 @@ class CanonicalEncoder:
         self._event_bytes: list[bytes] = []
 
     def dumps(self, file: AnnotationFile) -> bytes:
-        rest = file.model_dump(mode="json", exclude_none=True, exclude={"spans", "history"})
+        rest = _sort_rejections(file.model_dump(mode="json", exclude_none=True, exclude={"spans", "history"}))
         fields = []
         for name in AnnotationFile.model_fields:  # the order model_dump, and so dumps, uses
             if name == "spans":
                 value = _array(self._encode_spans(sorted(file.spans, key=span_sort_key)))
             elif name == "history":
                 value = _array(self._encode_history(file.history))
-            elif name not in rest or (name == "foreign" and not rest[name]):
+            elif name not in rest or (name in OMITTED_WHEN_EMPTY and not rest[name]):
                 continue
             else:
                 value = _indented(orjson.dumps(rest[name], option=orjson.OPT_INDENT_2), 2)

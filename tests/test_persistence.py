@@ -923,3 +923,60 @@ def test_an_unusable_folder_gives_open_error(project: Project) -> None:
     (project.root / "annotations" / "a").write_text("a file, not a folder")
     with pytest.raises(OpenError, match="cannot lock"):
         open_work(project)
+
+
+# -- gold files: rejected candidates, and records kept from other tools ---------------
+
+
+def _rejection(project: Project, needle: str, span: str = "b1"):
+    from annotator.model.annotation import Rejection
+
+    start, end = span_of(TEXT, needle)
+    return Rejection(
+        annotator="bob", span=span, start=start, end=end, label="hedge", text=needle, by="alice", at=project.clock()
+    )
+
+
+def test_rejections_are_journaled_recovered_and_saved(project: Project) -> None:
+    work = open_work(project)
+    session = session_of(work, project)
+    tag(session, "42", "number")
+    rejection = _rejection(project, "may")
+    work.annotations.set_rejected([rejection])
+    assert work.dirty
+    work.record()
+    assert work.flush()
+    assert journal_records(target(project))[-1] == {"rejected": [rejection.model_dump(mode="json")]}
+    work.close()  # unsaved: only the journal has them
+
+    again = open_work(project)
+    assert [r.text for r in again.annotations.rejected] == ["may"]
+    assert again.save()
+    assert again.flush()
+    assert not journal_path(target(project)).exists()  # the saved file has everything
+    saved = orjson.loads(target(project).read_bytes())
+    assert [(r["annotator"], r["span"], r["text"]) for r in saved["rejected"]] == [("bob", "b1", "may")]
+    assert_validates(project, target(project))
+
+    # Withdrawn again (an undo): dirty, and an empty list is saved as no list.
+    again.annotations.set_rejected([])
+    assert again.dirty
+    again.record()
+    assert again.save()
+    assert "rejected" not in orjson.loads(target(project).read_bytes())
+    again.close()
+
+
+def test_records_of_other_tools_survive_editing(project: Project) -> None:
+    from annotator.model.annotation import ForeignRecord
+
+    aset = project.new_set()
+    span = aset.create(*span_of(TEXT, "42"), "number")
+    note = ForeignRecord(format="brat", kind="note", id="#1", record="#1\tAnnotatorNotes T1\tx", spans=[span.id])
+    target(project).parent.mkdir(parents=True, exist_ok=True)
+    target(project).write_bytes(dumps(aset.to_file().model_copy(update={"foreign": [note]})))
+    work = open_work(project)
+    tag(session_of(work, project), "may", "hedge")
+    assert work.save()
+    work.close()
+    assert orjson.loads(target(project).read_bytes())["foreign"] == [note.model_dump(mode="json", exclude_none=True)]

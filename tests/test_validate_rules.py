@@ -284,6 +284,29 @@ CASES: dict[str, tuple[Case, str, str | None, int]] = {
         '"gone"',
         0,
     ),
+    "A408": (_edit(_set(("spans", 0, "origin"), "adjudicated")), "/spans/0/origin", '"adjudicated"', 0),
+    "A409": (
+        _edit(
+            _set(
+                ("rejected",),
+                [
+                    {
+                        "annotator": "bob",
+                        "span": "s1",
+                        "start": 0,
+                        "end": 3,
+                        "label": "quote",
+                        "text": "Thx",
+                        "by": "carol",
+                        "at": "2026-01-01T00:00:00.000Z",
+                    }
+                ],
+            )
+        ),
+        "/rejected/0/text",
+        '"Thx"',
+        0,
+    ),
     "A501": (_edit(_set(("history", 9, "origin"), "imported")), "/history/9/hash", '"hash": |"', 9),
     "A502": (_edit(_set(("history", 4, "seq"), 7), chain=True), "/history/4/seq", '"seq": |7', 0),
     "A503": (

@@ -23,7 +23,7 @@ from typing import get_args
 import orjson
 from pydantic import ValidationError
 
-from annotator.model.annotation import AnnotationFile, AuditEvent, Span, Status
+from annotator.model.annotation import AnnotationFile, AuditEvent, Rejection, Span, Status
 from annotator.model.document import Document
 from annotator.model.editing import AnnotationSet, EditError, span_sort_key
 from annotator.model.tagset import TagSet
@@ -160,10 +160,10 @@ class _JournalWriter(threading.Thread):
     def _handle(self, batch: list) -> None:
         failure: OSError | None = None
         for item in batch:
-            if isinstance(item, tuple):  # ("compact", saved_seq, saved_status)
+            if isinstance(item, tuple):  # ("compact", saved_seq, saved_status, saved_rejected)
                 try:
                     self._write()  # what came before the save first
-                    _compact_journal(self.path, item[1], item[2])
+                    _compact_journal(self.path, *item[1:])
                 except OSError as err:
                     failure = failure or err  # not compacted: the journal only keeps more
             else:
@@ -206,12 +206,17 @@ class _JournalWriter(threading.Thread):
         return done and not self.pending
 
 
-def _compact_journal(path: Path, saved_seq: int, saved_status: str) -> None:
+def _records(rejected: list[Rejection]) -> list[dict]:
+    return [item.model_dump(mode="json") for item in rejected]
+
+
+def _compact_journal(path: Path, saved_seq: int, saved_status: str, saved_rejected: list | None = None) -> None:
     """Cut the journal down to what the saved file lacks.
 
-    Keeps events after `saved_seq` and the last status if it differs from the
-    saved one (an older status line would undo a later one), drops a line cut
-    short by a crash, and removes the journal when nothing is left.
+    Keeps events after `saved_seq`, and the last status and the last list of
+    rejected candidates if they differ from the saved ones (an older line would
+    undo a later one), drops a line cut short by a crash, and removes the
+    journal when nothing is left.
     """
     try:
         data = path.read_bytes()
@@ -220,6 +225,8 @@ def _compact_journal(path: Path, saved_seq: int, saved_status: str) -> None:
     kept: list[bytes] = []
     status_line: bytes | None = None
     last_status: object = None
+    rejected_line: bytes | None = None
+    last_rejected: object = None
     for line in data.split(b"\n"):
         try:
             record = orjson.loads(line)
@@ -230,12 +237,17 @@ def _compact_journal(path: Path, saved_seq: int, saved_status: str) -> None:
         if "status" in record:
             status_line, last_status = line, record["status"]
             continue
+        if "rejected" in record:
+            rejected_line, last_rejected = line, record["rejected"]
+            continue
         event = record.get("event")
         seq = event.get("seq") if isinstance(event, dict) else None
         if isinstance(seq, int) and seq > saved_seq:
             kept.append(line + b"\n")
     if status_line is not None and last_status != saved_status:
         kept.append(status_line + b"\n")
+    if rejected_line is not None and last_rejected != (saved_rejected or []):
+        kept.append(rejected_line + b"\n")
     compacted = b"".join(kept)
     if not compacted:  # also an empty journal, left by a crash right after creating it
         path.unlink(missing_ok=True)
@@ -256,10 +268,19 @@ class Snapshot(tuple):
     after a newer one cannot overwrite it."""
 
     version: int | None
+    rejected: list[Rejection] | None  # None: as the session has them
 
-    def __new__(cls, spans: list[Span], history: list[AuditEvent], status: str, version: int | None = None):
+    def __new__(
+        cls,
+        spans: list[Span],
+        history: list[AuditEvent],
+        status: str,
+        version: int | None = None,
+        rejected: list[Rejection] | None = None,
+    ):
         snapshot = super().__new__(cls, (spans, history, status))
         snapshot.version = version
+        snapshot.rejected = rejected
         return snapshot
 
 
@@ -272,18 +293,19 @@ class WorkFile:
         annotations: AnnotationSet,
         fingerprint: Fingerprint,
         lock: _Lock,
-        saved: tuple[int, str],
+        saved: tuple[int, str, list[Rejection]],
         on_error: Callable[[str], None],
     ) -> None:
         self.path = path
         self.annotations = annotations
         self.fingerprint = fingerprint
         self._lock = lock
-        self._saved_seq, self._saved_status = saved
+        self._saved_seq, self._saved_status, self._saved_rejected = saved
         self._saved_version: int | None = None  # of the last snapshot saved by this session
         self.recovered = len(annotations.history) - self._saved_seq
         self._journaled = len(annotations.history)
         self._journaled_status = annotations.status
+        self._journaled_rejected = annotations.rejected
         self._save_lock = threading.Lock()
         self._encoder = CanonicalEncoder()  # used under _save_lock only
         self._closed = False
@@ -291,7 +313,7 @@ class WorkFile:
         if self._writer.path.exists():
             # First drop what is saved already and a line cut short by a crash,
             # which the next append would otherwise run into.
-            self._writer.submit(("compact", self._saved_seq, self._saved_status))
+            self._writer.submit(("compact", self._saved_seq, self._saved_status, _records(self._saved_rejected)))
         self._writer.start()
         self.last_error: str | None = None
 
@@ -315,7 +337,7 @@ class WorkFile:
         journal = journal_path(path)
         try:
             annotations, fingerprint = _load(path, document, annotator, tagset, **kwargs)
-            saved = (len(annotations.history), annotations.status)
+            saved = (len(annotations.history), annotations.status, annotations.rejected)
             _recover(path, journal, annotations)
         except BaseException:
             lock.release()
@@ -324,7 +346,12 @@ class WorkFile:
 
     @property
     def dirty(self) -> bool:
-        return len(self.annotations.history) != self._saved_seq or self.annotations.status != self._saved_status
+        aset = self.annotations
+        return (
+            len(aset.history) != self._saved_seq
+            or aset.status != self._saved_status
+            or aset.rejected != self._saved_rejected
+        )
 
     def record(self) -> None:
         """Journal the changes made since the last call. Cheap; call after every edit."""
@@ -338,6 +365,9 @@ class WorkFile:
         if self.annotations.status != self._journaled_status:
             self._journaled_status = self.annotations.status
             lines += orjson.dumps({"status": self.annotations.status}) + b"\n"
+        if self.annotations.rejected != self._journaled_rejected:
+            self._journaled_rejected = self.annotations.rejected
+            lines += orjson.dumps({"rejected": _records(self.annotations.rejected)}) + b"\n"
         if lines:
             self._writer.submit(bytes(lines))
 
@@ -348,11 +378,12 @@ class WorkFile:
     def snapshot(self) -> Snapshot:
         """A consistent copy for a background save; take it on the UI thread."""
         aset = self.annotations
-        return Snapshot(list(aset.spans.values()), list(aset.history), aset.status, aset.version)
+        return Snapshot(list(aset.spans.values()), list(aset.history), aset.status, aset.version, aset.rejected)
 
     def file_from(self, snapshot: tuple[list[Span], list[AuditEvent], str]) -> AnnotationFile:
         spans, history, status = snapshot
         aset = self.annotations
+        rejected = getattr(snapshot, "rejected", None)
         return AnnotationFile(
             schema_version=1,
             document=aset.document,
@@ -360,6 +391,8 @@ class WorkFile:
             status=status,
             spans=sorted(spans, key=span_sort_key),
             history=history,
+            foreign=aset.foreign,
+            rejected=aset.rejected if rejected is None else rejected,
         )
 
     def save(self, snapshot: tuple[list[Span], list[AuditEvent], str] | None = None) -> bool:
@@ -374,14 +407,17 @@ class WorkFile:
             snapshot = self.snapshot()
         spans, history, status = snapshot
         version = getattr(snapshot, "version", None)
+        rejected = getattr(snapshot, "rejected", None)
+        if rejected is None:
+            rejected = self.annotations.rejected
         with self._save_lock:
-            if len(history) == self._saved_seq and status == self._saved_status:
+            if len(history) == self._saved_seq and status == self._saved_status and rejected == self._saved_rejected:
                 return False
             if len(history) < self._saved_seq or (
                 version is not None and self._saved_version is not None and version < self._saved_version
             ):
                 return False  # a newer state is saved already
-            file = self.file_from((spans, history, status))
+            file = self.file_from(Snapshot(spans, history, status, version, rejected))
             try:
                 self.fingerprint = save(self.path, file, self.fingerprint, self._encoder)
             except StorageError as err:
@@ -389,11 +425,12 @@ class WorkFile:
                 raise
             self._saved_seq = len(history)
             self._saved_status = status
+            self._saved_rejected = rejected
             if version is not None:
                 self._saved_version = version
             self.last_error = None
             if not self._closed:
-                self._writer.submit(("compact", len(history), status))
+                self._writer.submit(("compact", len(history), status, _records(rejected)))
             return True
 
     def close(self) -> None:
@@ -450,6 +487,13 @@ def _recover(path: Path, journal: Path, annotations: AnnotationSet) -> None:
             if number == len(lines):
                 break  # cut short by a crash mid-write: that change never finished
             raise OpenError(f"{where}: unreadable journal record (not JSON); {aside}") from None
+        if isinstance(record, dict) and record.keys() == {"rejected"}:
+            try:
+                rejected = [Rejection.model_validate(item) for item in record["rejected"]]
+            except (ValidationError, TypeError):
+                raise OpenError(f"{where}: unreadable journal record (rejected candidates); {aside}") from None
+            annotations.set_rejected(rejected)
+            continue
         if isinstance(record, dict) and record.keys() == {"status"}:
             if record["status"] not in get_args(Status):
                 raise OpenError(f"{where}: unknown status {record['status']!r} in the journal; {aside}")

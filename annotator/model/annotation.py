@@ -24,7 +24,7 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}(?!\n)$"
 LABEL_PATTERN = r"^[a-z][a-z0-9_-]{0,31}(?!\n)$"
 SHA256_PATTERN = r"^[0-9a-f]{64}(?!\n)$"
 
-Origin = Literal["manual", "imported", "suggested"]
+Origin = Literal["manual", "imported", "suggested", "adjudicated"]
 Status = Literal["in_progress", "done"]
 Operation = Literal["create", "relabel", "resize", "attributes", "note", "delete"]
 
@@ -87,6 +87,24 @@ class SpanState(StrictModel):
     group: Group = None
 
 
+class SourceSpan(StrictModel):
+    """An annotator's span that a gold span was adjudicated from."""
+
+    annotator: Name
+    span: Identifier
+
+
+AdjudicatedFrom = Annotated[
+    list[SourceSpan] | None,
+    Field(
+        description=(
+            "Gold files: the annotators' spans this span was accepted from (origin 'adjudicated'). "
+            "Who adjudicated it and when are created_by and created_at."
+        )
+    ),
+]
+
+
 class Span(StrictModel):
     """A labelled character range `[start, end)` in code points."""
 
@@ -100,6 +118,7 @@ class Span(StrictModel):
     group: Group = None
     origin: Origin = "manual"
     source: Annotated[str | None, Field(description="Where an imported span came from.")] = None
+    adjudicated_from: AdjudicatedFrom = None
     created_by: Name
     created_at: Timestamp
     modified_by: Name
@@ -127,6 +146,7 @@ class AuditEvent(StrictModel):
     span: Identifier
     origin: Origin = "manual"
     source: str | None = None
+    adjudicated_from: AdjudicatedFrom = None
     before: SpanState | None = None
     after: SpanState | None = None
     hash: Annotated[
@@ -149,6 +169,19 @@ class ForeignRecord(StrictModel):
     source: str | None = None
 
 
+class Rejection(StrictModel):
+    """An annotator's span that the adjudicator left out of the gold file."""
+
+    annotator: Name
+    span: Identifier
+    start: Count
+    end: Count
+    label: Label
+    text: str
+    by: Annotated[Name, Field(description="The adjudicator.")]
+    at: Timestamp
+
+
 class AnnotationFile(StrictModel):
     """The annotations of one annotator on one document."""
 
@@ -162,4 +195,7 @@ class AnnotationFile(StrictModel):
     history: list[AuditEvent] = Field(default_factory=list)
     foreign: Annotated[
         list[ForeignRecord], Field(description="Records from other tools, kept for export; not editable.")
+    ] = Field(default_factory=list)
+    rejected: Annotated[
+        list[Rejection], Field(description="Gold files: annotators' spans the adjudicator rejected.")
     ] = Field(default_factory=list)

@@ -15,8 +15,10 @@ from annotator.model.annotation import (
     AttributeValue,
     AuditEvent,
     DocumentRef,
+    ForeignRecord,
     Operation,
     Origin,
+    Rejection,
     Span,
     SpanState,
     Status,
@@ -68,6 +70,7 @@ def span_created_by(event: AuditEvent) -> Span:
         id=event.span,
         origin=event.origin,
         source=event.source,
+        adjudicated_from=event.adjudicated_from,
         created_by=event.by,
         created_at=event.at,
         modified_by=event.by,
@@ -79,6 +82,7 @@ def span_created_by(event: AuditEvent) -> Span:
 # (start, end, label, id): the order of spans in saved files. attrgetter runs in C,
 # which matters when autosave sorts 10,000 spans on every save.
 span_sort_key: Callable[[Span], tuple[int, int, str, str]] = attrgetter("start", "end", "label", "id")
+rejection_sort_key: Callable[[Rejection], tuple] = attrgetter("start", "end", "label", "annotator", "span")
 
 
 class SpanTable(dict[str, Span]):
@@ -127,6 +131,9 @@ class AnnotationSet:
         self.tagset = tagset
         self.spans = SpanTable(file.spans)
         self.history: list[AuditEvent] = list(file.history)
+        # Kept as loaded: records from other tools, and (gold files) rejected candidates.
+        self.foreign: list[ForeignRecord] = list(file.foreign)
+        self.rejected: list[Rejection] = sorted(file.rejected, key=rejection_sort_key)
         self.version = 0
         self._clock = clock
         self._make_id = make_id
@@ -146,7 +153,14 @@ class AnnotationSet:
             status=self.status,
             spans=sorted(self.spans.values(), key=span_sort_key),
             history=list(self.history),
+            foreign=list(self.foreign),
+            rejected=list(self.rejected),
         )
+
+    def set_rejected(self, rejected: list[Rejection]) -> None:
+        """Replace the rejected candidates (gold files); kept in a stable order."""
+        self.rejected = sorted(rejected, key=rejection_sort_key)
+        self.version += 1
 
     def sorted_spans(self) -> list[Span]:
         return sorted(self.spans.values(), key=span_sort_key)

@@ -84,7 +84,11 @@ def check_audit(spans: Sequence[Span], history: Sequence[AuditEvent]) -> list[Pr
                     (*where, "modified_by"),
                 )
             )
-        if (span.origin, span.source) != (created.origin, created.source):
+        if (span.origin, span.source, span.adjudicated_from) != (
+            created.origin,
+            created.source,
+            created.adjudicated_from,
+        ):
             problems.append(
                 Problem(
                     "A506",

@@ -47,6 +47,12 @@ RULES: dict[str, Rule] = {
         Rule("A405", "duplicate-span-id", "Two spans share an id."),
         Rule("A406", "duplicate-span", "Two spans have the same start, end and label."),
         Rule("A407", "foreign-record-dangling", "A record kept from another tool refers to a span that is not there."),
+        Rule(
+            "A408",
+            "adjudication-sources",
+            "A span with origin 'adjudicated' names no source spans, or a span of another origin names some.",
+        ),
+        Rule("A409", "rejected-text-mismatch", "A rejected candidate's offsets or text do not match the document."),
         # Audit trail
         Rule("A501", "audit-hash-mismatch", "An audit event's hash does not chain: the trail was altered."),
         Rule("A502", "audit-sequence", "Audit events are not numbered 1, 2, 3, ... in order."),

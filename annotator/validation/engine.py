@@ -170,6 +170,7 @@ class Validator:
         document = self._check_document(file.document, problems)
         problems.extend(self._check_spans(list(enumerate(file.spans)), document))
         problems.extend(check_audit(file.spans, file.history))
+        problems.extend(_check_adjudication(file, document))
         if file.foreign:
             ids = {span.id for span in file.spans}
             for index, record in enumerate(file.foreign):
@@ -298,6 +299,33 @@ class Validator:
                 )
             else:
                 seen_ranges[key] = index
+
+
+def _check_adjudication(file: AnnotationFile, document: Document | None) -> list[Problem]:
+    """Gold files: adjudicated spans name their sources; rejected candidates match the text."""
+    problems: list[Problem] = []
+    for index, span in enumerate(file.spans):
+        if (span.origin == "adjudicated") != bool(span.adjudicated_from):
+            message = (
+                f"span {span.id!r} has origin 'adjudicated' but names no source spans"
+                if span.origin == "adjudicated"
+                else f"span {span.id!r} names source spans but its origin is {span.origin!r}, not 'adjudicated'"
+            )
+            problems.append(Problem("A408", message, ("spans", index, "origin")))
+    if document is None:
+        return problems
+    text = document.text
+    for index, item in enumerate(file.rejected):
+        if not 0 <= item.start < item.end <= len(text) or text[item.start : item.end] != item.text:
+            problems.append(
+                Problem(
+                    "A409",
+                    f"rejected {item.label} span {item.span!r} of {item.annotator} [{item.start}, {item.end}) "
+                    f"has text {_clip(item.text)!r}; the document there has {_clip(text[item.start : item.end])!r}",
+                    ("rejected", index, "text"),
+                )
+            )
+    return problems
 
 
 def _valid_events(raw: Any) -> list[AuditEvent] | None:
