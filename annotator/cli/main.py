@@ -24,7 +24,13 @@ COMMANDS = {
     "schema": "schema_cmd",
     "export": "export_cmd",
     "import": "import_cmd",
+    "agree": "agree_cmd",
+    "review": "review_cmd",
+    "history": "history_cmd",
+    "stats": "stats_cmd",
 }
+
+GOLD = "gold"  # the default annotator name of adjudicated files
 
 # The same names as annotator.interop.formats (a test keeps them in step); repeated
 # here so that parsing arguments imports no more than the standard library.
@@ -100,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated schema")
     _add_export(commands)
     _add_import(commands)
+    _add_review(commands)
     return parser
 
 
@@ -207,6 +214,101 @@ def _add_import(commands) -> None:
     imp.add_argument("--docs", metavar="DIR", help="where document texts go (default: the first documents folder)")
     imp.add_argument("--out", metavar="DIR", help="where annotation files go (default: the annotations folder)")
     imp.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
+
+
+def _add_review(commands) -> None:
+    agree = commands.add_parser(
+        "agree",
+        help="measure agreement between the annotators of the same documents",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Compare every pair of annotators who annotated the same documents, and all of them together:\n"
+            "span precision, recall and F1 per label and overall, under exact match (same start, end and\n"
+            "label) and overlap match (same label, overlapping characters); Cohen's kappa over characters\n"
+            "per label; Krippendorff's unitizing alpha per label; and a list of the disagreements.\n"
+            "The gold (adjudicated) files are left out unless --include-gold.\n"
+            "\n"
+            "Exit status: 0 done (and above --min-f1), 1 below --min-f1 or bad files, 2 usage or config error."
+        ),
+        epilog=(
+            "examples:\n"
+            "  annotator agree\n"
+            "  annotator agree annotations/ --format json > agreement.json\n"
+            "  annotator agree --min-f1 0.8 --match overlap     # a CI gate"
+        ),
+    )
+    agree.add_argument(
+        "paths", nargs="*", metavar="PATH", help="annotation files or folders (default: the annotations folder)"
+    )
+    agree.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    agree.add_argument(
+        "--min-f1", type=float, metavar="F", help="exit 1 if the overall F1 (see --match) is below F, e.g. 0.8"
+    )
+    agree.add_argument(
+        "--match", choices=("exact", "overlap"), default="exact", help="the F1 that --min-f1 checks (default: exact)"
+    )
+    agree.add_argument(
+        "--annotators", metavar="A,B,...", help="compare only these annotators (default: all but the gold files)"
+    )
+    agree.add_argument("--gold", metavar="NAME", default=GOLD, help=f"the adjudicated annotator (default: {GOLD})")
+    agree.add_argument("--include-gold", action="store_true", help="compare the gold files like any annotator")
+    agree.add_argument(
+        "--disagreements",
+        type=int,
+        default=50,
+        metavar="N",
+        help="list at most N disagreements in the table (default: 50; json lists all)",
+    )
+    agree.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
+
+    review = commands.add_parser(
+        "review",
+        help="adjudicate a document's annotations into a gold file, in the UI",
+        description=(
+            "Open a document with every annotator's spans, walk through the disagreements and settle "
+            "each one with keys: accept a version, reject all, edit or add. Agreed spans can be accepted "
+            "in bulk. The result is the gold annotation file (annotator 'gold' by default); each gold span "
+            "records which annotators had it, who adjudicated it and when. Leave at any time: the review "
+            "resumes where it stopped."
+        ),
+    )
+    review.add_argument("document", metavar="DOC", help="the document: its path (e.g. seeds/x.txt) or its id")
+    review.add_argument(
+        "--gold", metavar="NAME", default=GOLD, help=f"annotator name of the gold file (default: {GOLD})"
+    )
+    review.add_argument(
+        "--annotator", metavar="NAME", help="your name, as the adjudicator (default: config, then login name)"
+    )
+    review.add_argument("--out", metavar="DIR", help="the annotations folder (default: from the config)")
+    review.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
+
+    history = commands.add_parser(
+        "history",
+        help="print the audit trail of an annotation file as a timeline",
+        description=(
+            "Print who did what to which span, when, and from where (typed, imported, suggested, adjudicated), "
+            "from the file's hash-chained audit trail. For a gold file, each span's path is followed back "
+            "into the annotators' files it was adjudicated from."
+        ),
+    )
+    history.add_argument("file", metavar="FILE", help="an annotation file")
+    history.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    history.add_argument("--span", metavar="ID", help="only the events of this span")
+    history.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
+
+    stats = commands.add_parser(
+        "stats",
+        help="count spans per label, annotator and document, and show progress",
+        description=(
+            "Report span counts per label, per annotator and per document, file status and progress "
+            "(done out of total), and spans per 1,000 characters."
+        ),
+    )
+    stats.add_argument(
+        "paths", nargs="*", metavar="PATH", help="annotation files or folders (default: the annotations folder)"
+    )
+    stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    stats.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,14 +4,18 @@ without a terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from annotator.editor.motion import token_at, trim, word_at
 from annotator.editor.span_index import SpanIndex
-from annotator.model.annotation import AttributeValue, Origin, Span, SpanState
+from annotator.model.annotation import AttributeValue, Origin, Rejection, SourceSpan, Span, SpanState
 from annotator.model.editing import AnnotationSet, EditError
 from annotator.model.tagset import TagSet
+
+if TYPE_CHECKING:
+    from annotator.review.adjudication import Candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,8 @@ class Change:
 class _Command:
     description: str
     steps: list[Step] = field(default_factory=list)
+    # Gold files: the rejected candidates before and after the command.
+    rejected: tuple[list[Rejection], list[Rejection]] | None = None
 
 
 class EditorSession:
@@ -54,9 +60,9 @@ class EditorSession:
         self._undo: list[_Command] = []
         self._redo: list[_Command] = []
         self._listeners: list[Callable[[Change], None]] = []
-        # Origin and source of deleted spans, so that undoing a delete brings an
-        # imported or suggested span back as what it was.
-        self._origins: dict[str, tuple[Origin, str | None]] = {}
+        # Origin, source and adjudication sources of deleted spans, so that undoing
+        # a delete brings an imported, suggested or adjudicated span back as it was.
+        self._origins: dict[str, tuple[Origin, str | None, list[SourceSpan] | None]] = {}
 
     @classmethod
     def empty(cls, tagset: TagSet) -> EditorSession:
@@ -169,6 +175,52 @@ class EditorSession:
         target = span.state().model_copy(update={"note": note or None, "attributes": dict(attributes)})
         return self._edit(span, target, f"edit {span.label} details")
 
+    # -- adjudication (gold files) -------------------------------------------
+
+    def accept(self, candidates: Sequence[Candidate], description: str) -> list[Span]:
+        """Make gold spans of annotators' candidates, as one undoable change.
+
+        Each gold span has origin 'adjudicated' and names the annotators' spans
+        it comes from. A candidate whose range and label the gold file has
+        already is refused with EditError when it is the only one; in a bulk
+        accept it is skipped.
+        """
+        holder = self.annotations.spans.holder
+        todo = [c for c in candidates if holder(c.start, c.end, c.label) is None]
+        if not todo:
+            if len(candidates) == 1:
+                c = candidates[0]
+                raise EditError(f"the gold file already has a {c.label} span on [{c.start}, {c.end})")
+            return []
+        command = _Command(description)
+        created = []
+        for candidate in todo:
+            span = self.annotations.create(
+                candidate.start,
+                candidate.end,
+                candidate.label,
+                attributes=candidate.gold_attributes(),
+                origin="adjudicated",
+                adjudicated_from=list(candidate.sources),
+            )
+            self.index.add(span)
+            command.steps.append(Step(span.id, None, span.state()))
+            created.append(span)
+        ranges = tuple((span.start, span.end) for span in created)
+        self._commit(command, Change(ranges, added=tuple(span.id for span in created), description=description))
+        return created
+
+    def reject(self, rejections: Sequence[Rejection], description: str) -> None:
+        """Record annotators' spans as rejected (gold files), as one undoable change."""
+        before = self.annotations.rejected
+        known = {(item.annotator, item.span) for item in before}
+        new = [item for item in rejections if (item.annotator, item.span) not in known]
+        if not new:
+            return
+        self.annotations.set_rejected([*before, *new])
+        command = _Command(description, rejected=(before, self.annotations.rejected))
+        self._commit(command, self._change_for([], description, command.rejected))
+
     def undo(self) -> str | None:
         if not self._undo:
             return None
@@ -181,8 +233,10 @@ class EditorSession:
             self._undo.append(command)  # not lost: the user can fix what blocks it and retry
             self._emit_partial(replay, f"undo {command.description}")
             raise
+        if command.rejected is not None:
+            self.annotations.set_rejected(command.rejected[0])
         self._redo.append(command)
-        self._emit(self._change_for(replay.steps, f"undo {command.description}"))
+        self._emit(self._change_for(replay.steps, f"undo {command.description}", command.rejected))
         return command.description
 
     def redo(self) -> str | None:
@@ -197,8 +251,10 @@ class EditorSession:
             self._redo.append(command)
             self._emit_partial(replay, f"redo {command.description}")
             raise
+        if command.rejected is not None:
+            self.annotations.set_rejected(command.rejected[1])
         self._undo.append(command)
-        self._emit(self._change_for(replay.steps, f"redo {command.description}"))
+        self._emit(self._change_for(replay.steps, f"redo {command.description}", command.rejected))
         return command.description
 
     @property
@@ -226,7 +282,7 @@ class EditorSession:
             self._emit(self._change_for(replay.steps, description))
 
     def _commit(self, command: _Command, change: Change) -> None:
-        if command.steps:
+        if command.steps or command.rejected is not None:
             self._undo.append(command)
             self._redo.clear()
             self._emit(change)
@@ -247,9 +303,9 @@ class EditorSession:
                 return
             aset.delete(span_id)
             self.index.remove(span_id)
-            self._origins[span_id] = (current.origin, current.source)
+            self._origins[span_id] = (current.origin, current.source, current.adjudicated_from)
         elif current is None:
-            origin, source = self._origins.get(span_id, ("manual", None))
+            origin, source, adjudicated_from = self._origins.get(span_id, ("manual", None, None))
             span = aset.create(
                 target.start,
                 target.end,
@@ -260,6 +316,7 @@ class EditorSession:
                 source=source,
                 span_id=span_id,
                 group=target.group,
+                adjudicated_from=adjudicated_from,
             )
             self.index.add(span)
         else:
@@ -302,8 +359,15 @@ class EditorSession:
                 if other.id != current.id and (other.start, other.end, other.label) == (start, end, target.label):
                     raise EditError(f"a {target.label} span already covers [{start}, {end})")
 
-    def _change_for(self, steps: list[Step], description: str) -> Change:
+    def _change_for(
+        self,
+        steps: list[Step],
+        description: str,
+        rejected: tuple[list[Rejection], list[Rejection]] | None = None,
+    ) -> Change:
         ranges, added, removed, updated = [], [], [], []
+        if rejected is not None:
+            ranges.extend((item.start, item.end) for item in set(rejected[0]) ^ set(rejected[1]))
         for step in steps:
             for state in (step.before, step.after):
                 if state is not None:

@@ -19,6 +19,7 @@ from annotator.model.annotation import (
     Operation,
     Origin,
     Rejection,
+    SourceSpan,
     Span,
     SpanState,
     Status,
@@ -126,6 +127,9 @@ class AnnotationSet:
     ) -> None:
         self.document: DocumentRef = file.document
         self.annotator: str = file.annotator
+        # Who edits are by unless an edit names someone: the annotator, or, in a
+        # gold file, the adjudicator working on it.
+        self.editor: str = file.annotator
         self.status: Status = file.status
         self.text = text
         self.tagset = tagset
@@ -157,6 +161,10 @@ class AnnotationSet:
             rejected=list(self.rejected),
         )
 
+    def now(self) -> str:
+        """The time an edit made now would record."""
+        return self._clock()
+
     def set_rejected(self, rejected: list[Rejection]) -> None:
         """Replace the rejected candidates (gold files); kept in a stable order."""
         self.rejected = sorted(rejected, key=rejection_sort_key)
@@ -185,6 +193,7 @@ class AnnotationSet:
         by: str | None = None,
         span_id: str | None = None,
         group: str | None = None,
+        adjudicated_from: list[SourceSpan] | None = None,
     ) -> Span:
         attributes = dict(attributes or {})
         note = note or None  # as set_note: an empty note is no note
@@ -207,7 +216,8 @@ class AnnotationSet:
                 "group": group,
             }
         )
-        span = span_created_by(self._append("create", span_id, None, after, origin, source, by))
+        event = self._append("create", span_id, None, after, origin, source, by, adjudicated_from)
+        span = span_created_by(event)
         self.spans[span_id] = span
         self._known_ids.add(span_id)
         return span
@@ -342,6 +352,7 @@ class AnnotationSet:
         origin: Origin,
         source: str | None,
         by: str | None,
+        adjudicated_from: list[SourceSpan] | None = None,
     ) -> AuditEvent:
         at = self._clock()
         # A clock step backwards must not reorder the trail. Compare instants, not
@@ -353,11 +364,12 @@ class AnnotationSet:
             event = AuditEvent(
                 seq=len(self.history) + 1,
                 at=at,
-                by=by or self.annotator,
+                by=by or self.editor,
                 op=op,
                 span=span_id,
                 origin=origin,
                 source=source,
+                adjudicated_from=adjudicated_from,
                 before=before,
                 after=after,
                 hash=GENESIS_HASH,

@@ -26,6 +26,9 @@ from annotator.ui.label_styles import label_styles
 from annotator.ui.widgets.direct_lines import DirectLines
 
 GUTTER_WIDTH = 3  # label letters and a space
+# Review marks, most important first, and the letter each shows in the margin.
+MARK_KINDS = ("current", "disputed", "agreed")
+MARK_LETTERS = {"current": "▶", "disputed": "!", "agreed": "="}
 # A blank column each side, drawn in the rows rather than as CSS padding so
 # that rows skip Textual's per-line styling pass (see direct_lines.py).
 MARGIN = 1
@@ -53,6 +56,9 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         "document-view--selection",
         "document-view--gutter",
         "document-view--focused-span",
+        "document-view--agreed",
+        "document-view--disputed",
+        "document-view--current",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -128,6 +134,9 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         self._focused_span: str | None = None
         self._dragging = False
         self._styles: dict[str, Style] = {}
+        # Review: annotators' candidates not yet settled, by row: (start, end, kind).
+        self._marks_by_row: dict[int, list[tuple[int, int, str]]] = {}
+        self._marks: list[tuple[int, int, str]] = []
         session.subscribe(self._on_change)
         self._bind_tag_keys()
 
@@ -169,6 +178,7 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
             "cursor": self.get_component_rich_style("document-view--cursor"),
             "selection": self.get_component_rich_style("document-view--selection"),
             "focus": self.get_component_rich_style("document-view--focused-span"),
+            **{kind: self.get_component_rich_style(f"document-view--{kind}", partial=True) for kind in MARK_KINDS},
         }
         self._rows.clear()
         self.refresh()
@@ -193,6 +203,7 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
             width = self.layout_.width
         self.layout_ = Layout(session.text, width)
         self._rows.clear()
+        self._marks, self._marks_by_row = [], {}
         self._focused_span = None
         self._goal_x = None
         self._update_virtual_size()
@@ -205,6 +216,7 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         if width != self.layout_.width:
             self.layout_.rewrap(width)
             self._rows.clear()
+            self._index_marks()
         self._update_virtual_size()
         self._scroll_cursor_into_view()
 
@@ -212,6 +224,23 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
     def allow_vertical_scroll(self) -> bool:
         # The wheel scrolls although there is no scrollbar (see app.tcss).
         return not self._check_disabled() and self.max_scroll_y > 0
+
+    def set_marks(self, marks: list[tuple[int, int, str]]) -> None:
+        """Underline these ranges (review: candidates not yet settled); kind is
+        "agreed", "disputed" or "current" (the disagreement being settled). Rows
+        with a mark also show its letter in the margin, so no colour is needed."""
+        self._marks = sorted(marks)
+        self._index_marks()
+        self._rows.clear()
+        self.refresh()
+
+    def _index_marks(self) -> None:
+        layout = self.layout_
+        by_row: dict[int, list[tuple[int, int, str]]] = {}
+        for mark in self._marks:
+            for row in range(layout.row_of(mark[0]), layout.row_of(max(mark[0], mark[1] - 1)) + 1):
+                by_row.setdefault(row, []).append(mark)
+        self._marks_by_row = by_row
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self.layout_.width + GUTTER_WIDTH + 2 * MARGIN, self.layout_.row_count)
@@ -437,13 +466,21 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         letters = "".join(sorted({self._label_letters.get(s.label, "?") for s in spans}))
         if len(letters) > GUTTER_WIDTH - 1:
             letters = letters[: GUTTER_WIDTH - 2] + "+"
-        segments = [Segment(" " * MARGIN + letters.ljust(GUTTER_WIDTH - 1) + " ", gutter_style)]
+        marks = self._marks_by_row.get(row, ())
+        margin = " " * MARGIN
+        if marks:
+            kinds = {kind for _, _, kind in marks}
+            margin = next(MARK_LETTERS[kind] for kind in MARK_KINDS if kind in kinds).ljust(MARGIN)
+        segments = [Segment(margin + letters.ljust(GUTTER_WIDTH - 1) + " ", gutter_style)]
 
-        # Style changes only at span edges, the selection edges and the cursor.
+        # Style changes only at span edges, mark edges, the selection edges and the cursor.
         cuts = {start, end}
         for span in spans:
             cuts.add(max(start, span.start))
             cuts.add(min(end, span.end))
+        for mark_start, mark_end, _ in marks:
+            cuts.add(max(start, mark_start))
+            cuts.add(min(end, mark_end))
         if selection is not None:
             cuts.update((max(start, selection[0]), min(end, selection[1])))
         if cursor >= 0:
@@ -464,6 +501,11 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
                 style = style + label_styles_.get(span.label, Style())
                 if span.id == focused:
                     style = style + focus_style
+            if marks:
+                kinds = {kind for mark_start, mark_end, kind in marks if mark_start <= a < mark_end}
+                for kind in reversed(MARK_KINDS):  # the most important last, so it wins
+                    if kind in kinds:
+                        style = style + styles[kind]
             if selection is not None and selection[0] <= a < selection[1]:
                 style = style + selection_style
             if a == cursor:

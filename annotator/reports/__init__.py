@@ -1,0 +1,1 @@
+"""Read-only reports over annotation files: statistics and audit-trail timelines."""

@@ -1,0 +1,1 @@
+"""Comparing and reconciling annotators' work: agreement metrics, the corpus they use, adjudication."""

@@ -1,0 +1,233 @@
+"""Adjudication: the annotation app on a document's gold file, with every
+annotator's spans as candidates to accept or reject.
+
+The gold file is edited like any annotation file (same keys, journal, undo,
+saves); this adds the candidates, shown underlined in the text and listed in
+the review panel, and the keys that settle them. Edits are by the adjudicator;
+the file's annotator is the gold name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer
+
+from annotator.config import Config
+from annotator.editor.session import Change, EditorSession
+from annotator.model.annotation import AnnotationFile
+from annotator.review.adjudication import Adjudication, Candidate, Decision, rejection_of
+from annotator.ui.app import AnnotatorApp
+from annotator.ui.widgets.document_view import DocumentView
+from annotator.ui.widgets.legend import Legend
+from annotator.ui.widgets.review_panel import ReviewPanel, ReviewState
+from annotator.ui.widgets.span_list import SpanList
+from annotator.ui.widgets.status_line import StatusLine
+
+REVIEW_ACTIONS = {
+    "next_disagreement",
+    "previous_disagreement",
+    "next_version",
+    "accept",
+    "reject_rest",
+    "accept_agreed",
+}
+
+
+class ReviewApp(AnnotatorApp):
+    """Settle the annotators' disagreements on one document into its gold file."""
+
+    TITLE = "annotator review"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "next_disagreement", "next disagreement", id="review.next"),
+        Binding("k", "previous_disagreement", "prev disagreement", show=False, id="review.previous"),
+        Binding("o", "next_version", "next version", id="review.next_version"),
+        Binding("y", "accept", "accept version", id="review.accept"),
+        Binding("x", "reject_rest", "reject the rest", id="review.reject_rest"),
+        Binding("A", "accept_agreed", "accept agreed", id="review.accept_agreed"),
+    ]
+
+    def __init__(
+        self,
+        document: str,
+        config: Config,
+        gold: str,
+        adjudicator: str,
+        out_dir: Path,
+        sources: dict[str, AnnotationFile],
+    ) -> None:
+        super().__init__([document], config, gold, out_dir)
+        self.adjudicator = adjudicator
+        self.adjudication = Adjudication.of(sources)
+        self.current: int | None = None  # index into adjudication.disagreements
+        self.highlighted = 0
+        self._decided: dict[Candidate, Decision] = {}
+
+    def compose(self) -> ComposeResult:
+        placeholder = EditorSession.empty(self.tagset)
+        with Horizontal(id="main"):
+            yield DocumentView(placeholder, id="document")
+            with Vertical(id="side"):
+                yield ReviewPanel(id="review")
+                yield Legend(self.tagset, id="legend")
+                yield SpanList(placeholder, id="spans")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#spans").border_title = "gold spans"
+        if self.work_file is not None:
+            self.work_file.annotations.editor = self.adjudicator
+        self.current = self.adjudication.group_at(0)
+        self._move_to_first_open()
+        self._refresh_review(move=True)
+
+    # -- state ----------------------------------------------------------------
+
+    @property
+    def decided(self) -> dict[Candidate, Decision]:
+        return self._decided
+
+    def _recompute(self) -> None:
+        aset = self.session.annotations if self.session is not None else None
+        if aset is None:
+            self._decided = {}
+            return
+        self._decided = self.adjudication.decisions(aset.spans.values(), aset.rejected)
+
+    def _after_change(self, change: Change) -> None:
+        super()._after_change(change)
+        self._refresh_review()
+
+    def _group(self):
+        groups = self.adjudication.disagreements
+        return groups[self.current] if self.current is not None and 0 <= self.current < len(groups) else None
+
+    def _move_to_first_open(self) -> None:
+        """Start at the first disagreement not settled yet (resuming a review)."""
+        self._recompute()
+        for number, group in enumerate(self.adjudication.disagreements):
+            if self.adjudication.open_candidates(group, self._decided):
+                self.current = number
+                return
+
+    def _refresh_review(self, *, move: bool = False) -> None:
+        self._recompute()
+        adjudication, decided = self.adjudication, self._decided
+        settled, total = adjudication.progress(decided)
+        group = self._group()
+        if group is not None:
+            self.highlighted = min(self.highlighted, len(group.candidates) - 1)
+        marks = []
+        current_keys = {c.key for c in group.candidates} if group is not None else set()
+        for candidate in adjudication.candidates:
+            if candidate in decided:
+                continue
+            if candidate.key in current_keys:
+                kind = "current"
+            else:
+                kind = "agreed" if adjudication.is_agreed(candidate) else "disputed"
+            marks.append((candidate.start, candidate.end, kind))
+        self.view.set_marks(marks)
+        marked = {a for c in group.candidates for a in c.annotators} if group is not None else set()
+        state = ReviewState(
+            number=self.current if group is not None else None,
+            disagreements=total,
+            settled=settled,
+            agreed_open=len(adjudication.open_agreed(decided)),
+            start=group.start if group is not None else 0,
+            end=group.end if group is not None else 0,
+            versions=group.candidates if group is not None else (),
+            highlighted=self.highlighted,
+            decided=decided,
+            silent=tuple(a for a in adjudication.annotators if a not in marked),
+        )
+        self.query_one(ReviewPanel).show(state)
+        if move and group is not None:
+            self.view.move_cursor(group.candidates[self.highlighted].start)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in REVIEW_ACTIONS and self.screen.is_modal:
+            return False
+        return super().check_action(action, parameters)
+
+    # -- actions --------------------------------------------------------------
+
+    def action_next_disagreement(self) -> None:
+        self._step(1)
+
+    def action_previous_disagreement(self) -> None:
+        self._step(-1)
+
+    def _step(self, direction: int) -> None:
+        groups = self.adjudication.disagreements
+        if not groups:
+            self.notify("No disagreements in this document.", markup=False, timeout=3)
+            return
+        if self.current is None:
+            self.current = 0 if direction > 0 else len(groups) - 1
+        else:
+            self.current = (self.current + direction) % len(groups)
+        self.highlighted = 0
+        self._refresh_review(move=True)
+
+    def action_next_version(self) -> None:
+        group = self._group()
+        if group is None:
+            return
+        self.highlighted = (self.highlighted + 1) % len(group.candidates)
+        self._refresh_review(move=True)
+
+    def action_accept(self) -> None:
+        group = self._group()
+        if group is None or self.session is None:
+            return
+        candidate = group.candidates[self.highlighted]
+        if self._decided.get(candidate) == "accepted":
+            self.notify("Already accepted.", markup=False, timeout=2)
+            return
+        spans = self._edit(self.session.accept, [candidate], f"accept {candidate.label}")
+        if spans:
+            self.view.focus_span(spans[0].id, move_cursor=False)
+            self._advance_if_settled(group)
+
+    def action_reject_rest(self) -> None:
+        """Reject every version of this disagreement that is not settled yet."""
+        group = self._group()
+        if group is None or self.session is None:
+            return
+        open_ = self.adjudication.open_candidates(group, self._decided)
+        if not open_:
+            self._step(1)
+            return
+        at = self.session.annotations.now()
+        rejections = [item for c in open_ for item in rejection_of(c, self.adjudicator, at)]
+        self._edit(self.session.reject, rejections, f"reject {len(open_)} version(s)")
+        self._advance_if_settled(group)
+
+    def action_accept_agreed(self) -> None:
+        if self.session is None:
+            return
+        agreed = self.adjudication.open_agreed(self._decided)
+        if not agreed:
+            self.notify("No agreed spans left to accept.", markup=False, timeout=3)
+            return
+        spans = self._edit(self.session.accept, agreed, f"accept {len(agreed)} agreed span(s)")
+        if spans is not None:
+            self.notify(f"Accepted {len(spans)} agreed span(s).", markup=False, timeout=3)
+
+    def _advance_if_settled(self, group) -> None:
+        self._recompute()
+        if not self.adjudication.open_candidates(group, self._decided):
+            for offset in range(1, len(self.adjudication.disagreements) + 1):
+                number = (self.current + offset) % len(self.adjudication.disagreements)
+                if self.adjudication.open_candidates(self.adjudication.disagreements[number], self._decided):
+                    self.current, self.highlighted = number, 0
+                    break
+            self._refresh_review(move=True)
