@@ -106,8 +106,18 @@ async def test_review_keys_are_in_the_footer_and_only_in_review(project: Project
     app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        shown = {binding.action for (_, binding, enabled, _) in app.active_bindings.values() if binding.show}
-        assert {"next_disagreement", "accept", "reject_rest", "accept_agreed"} <= shown
+        shown = [binding.action for (_, binding, enabled, _) in app.screen.active_bindings.values() if binding.show]
+        review = ["app.next_disagreement", "app.next_version", "app.accept", "app.reject_rest", "app.accept_agreed"]
+        assert shown[: len(review)] == review  # first in the Footer, before the annotation keys
+        await pilot.press("f1")
+        help_text = str(app.screen.query_one("#help-bindings").render())
+        assert "Review" in help_text and "accept version" in help_text and "review.accept" in help_text
+        await pilot.press("escape")
+        from annotator.ui.commands import AnnotatorCommands
+
+        names = [command.text for command in AnnotatorCommands(app.screen).fixed_commands([])]
+        assert "Next disagreement" in names and "Accept agreed spans" in names
+        assert not [n for n in app._notifications if n.severity == "error"]
         await pilot.press("ctrl+q")
         await pilot.pause()
 
@@ -121,3 +131,33 @@ def test_review_command_refuses_what_it_cannot_review(project: Project, capsys) 
     assert main(["review", "a", "--annotator", "carol"]) == 1  # by id; bob's file is broken
     err = capsys.readouterr().err
     assert "bob.json: cannot be reviewed" in err and "Traceback" not in err
+    (project.root / "annotations" / "a" / "bob.json").unlink()
+    project.write("a/alice.json", two_annotators(project)["alice"])
+    project.write_doc("docs/a.txt", TEXT.replace("42", "43"))
+    assert main(["review", "docs/a.txt", "--annotator", "carol"]) == 1
+    assert "document changed since annotation" in capsys.readouterr().err
+
+
+def test_review_screen_snapshot(snap_compare, project: Project, monkeypatch) -> None:
+    import time
+
+    from annotator.ui.widgets.status_line import StatusLine
+
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    app = make_app(project)
+
+    async def run_before(pilot) -> None:
+        app.theme = "textual-dark"
+        await pilot.press("A", "y")  # the agreed spans, then bob's claim; alice's "may" is still open
+        deadline = time.monotonic() + 10
+        while not all(word in app.query_one(StatusLine).render_line(0).text for word in ("✓ valid", " saved")):
+            assert time.monotonic() < deadline, "the save and the check did not finish"
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    finally:
+        if app.work_file is not None:
+            app.work_file.close()

@@ -163,10 +163,25 @@ def test_version() -> None:
     assert result.stdout == f"annotator {__version__}\n"
 
 
-def test_validate_does_not_import_textual(project: Project, sample_data: dict) -> None:
+@pytest.mark.parametrize(
+    ("command", "module"),
+    [
+        (["validate", "annotations"], "annotator.validation.engine"),
+        (["agree", "annotations"], "annotator.review.agreement"),
+        (["stats", "annotations"], "annotator.reports.stats"),
+        (["history", "annotations/good.json"], "annotator.reports.history"),
+    ],
+)
+def test_ci_commands_do_not_import_textual(
+    project: Project, sample_data: dict, command: list[str], module: str
+) -> None:
+    """The commands a CI job runs start without loading the UI."""
     project.write("good.json", sample_data)
+    other = copy.deepcopy(sample_data)
+    other["annotator"] = "bob"
+    project.write("bob.json", other)
     timed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "annotator", "validate", "annotations"],
+        [sys.executable, "-X", "importtime", "-m", "annotator", *command],
         cwd=project.root,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,
@@ -176,7 +191,7 @@ def test_validate_does_not_import_textual(project: Project, sample_data: dict) -
     assert timed.returncode == 0, timed.stderr
     imports = [line for line in timed.stderr.splitlines() if line.startswith("import time:")]
     assert len(imports) > 50  # the import log is really there
-    assert any("annotator.validation.engine" in line for line in imports)
+    assert any(module in line for line in imports)
     assert [line for line in imports if "textual" in line] == []
 
 

@@ -12,7 +12,7 @@ from annotator.model.annotation import NAME_PATTERN
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.model.document import DocumentError, find_documents, load_meta
+    from annotator.model.document import DocumentError, find_documents, load_document, load_meta
     from annotator.validation.engine import parse_annotation_bytes
 
     config = project_config(args)
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         relative = candidates[0].resolve().relative_to(root).as_posix()
         doc_id = load_meta(candidates[0]).id
+        sha256 = load_document(config.root, relative).sha256
     except ValueError:
         say(f"{candidates[0]} is outside the project root {root}; documents must be inside it")
         return EXIT_USAGE
@@ -57,6 +58,12 @@ def run(args: argparse.Namespace) -> int:
         if parsed.model is None:
             problem = parsed.problems[0].message if parsed.problems else "not an annotation file"
             say(f"{path}: cannot be reviewed: {problem}; run 'annotator validate {path}'")
+            return EXIT_FINDINGS
+        if parsed.model.document.sha256 != sha256:
+            say(
+                f"{path}: cannot be reviewed: document changed since annotation ({relative} no longer has "
+                "the text these spans were made on)"
+            )
             return EXIT_FINDINGS
         sources[parsed.model.annotator] = parsed.model
     if not sources:

@@ -6,6 +6,8 @@ The provider is duck-typed against the app. It only calls:
 - `app.action_goto_span(span_id)`
 - `app.action_filter_label(label)`, with "" for all labels
 - `app.action_next_undone()`, `app.action_toggle_span_list()`, `app.action_change_theme()`
+- when reviewing (`app.adjudication` is set): `app.action_next_disagreement()`,
+  `app.action_previous_disagreement()`, `app.action_accept_agreed()`, `app.action_reject_rest()`
 
 and reads `app.tagset` (an iterable of labels with `.name`) when the app has one,
 else the labels of the current spans.
@@ -168,6 +170,19 @@ class AnnotatorCommands(Provider):
                 )
             )
         commands.append(PaletteCommand("Change theme", app.action_change_theme, "Pick a colour theme"))
+        if getattr(app, "adjudication", None) is not None:  # reviewing: the adjudication commands too
+            commands += [
+                PaletteCommand("Next disagreement", app.action_next_disagreement, "Go to the next disagreement"),
+                PaletteCommand(
+                    "Previous disagreement", app.action_previous_disagreement, "Go to the previous disagreement"
+                ),
+                PaletteCommand(
+                    "Accept agreed spans", app.action_accept_agreed, "Accept every span all annotators marked"
+                ),
+                PaletteCommand(
+                    "Reject the rest of this disagreement", app.action_reject_rest, "Reject the versions not accepted"
+                ),
+            ]
         return commands
 
     def span_command(self, span: Any) -> PaletteCommand:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer
 
@@ -28,6 +28,14 @@ from annotator.ui.widgets.review_panel import ReviewPanel, ReviewState
 from annotator.ui.widgets.span_list import SpanList
 from annotator.ui.widgets.status_line import StatusLine
 
+REVIEW_BINDINGS: list[BindingType] = [
+    Binding("j", "next_disagreement", "next disagreement", id="review.next"),
+    Binding("k", "previous_disagreement", "prev disagreement", show=False, id="review.previous"),
+    Binding("o", "next_version", "next version", id="review.next_version"),
+    Binding("y", "accept", "accept version", id="review.accept"),
+    Binding("x", "reject_rest", "reject the rest", id="review.reject_rest"),
+    Binding("A", "accept_agreed", "accept agreed", id="review.accept_agreed"),
+]
 REVIEW_ACTIONS = {
     "next_disagreement",
     "previous_disagreement",
@@ -43,14 +51,7 @@ class ReviewApp(AnnotatorApp):
 
     TITLE = "annotator review"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "next_disagreement", "next disagreement", id="review.next"),
-        Binding("k", "previous_disagreement", "prev disagreement", show=False, id="review.previous"),
-        Binding("o", "next_version", "next version", id="review.next_version"),
-        Binding("y", "accept", "accept version", id="review.accept"),
-        Binding("x", "reject_rest", "reject the rest", id="review.reject_rest"),
-        Binding("A", "accept_agreed", "accept agreed", id="review.accept_agreed"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = REVIEW_BINDINGS
 
     def __init__(
         self,
@@ -79,14 +80,33 @@ class ReviewApp(AnnotatorApp):
         yield StatusLine(id="status")
         yield Footer()
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def _open(self, position: int) -> bool:
+        # Textual runs AnnotatorApp.on_mount too (handlers run for every class of
+        # the app), which opens the gold file through here.
+        if not super()._open(position):
+            return False
         self.query_one("#spans").border_title = "gold spans"
-        if self.work_file is not None:
-            self.work_file.annotations.editor = self.adjudicator
+        self._put_review_keys_first()
+        self.work_file.annotations.editor = self.adjudicator
         self.current = self.adjudication.group_at(0)
         self._move_to_first_open()
         self._refresh_review(move=True)
+        return True
+
+    def _put_review_keys_first(self) -> None:
+        """The document view has the focus, and the Footer lists its keys first,
+        so the review keys go in front of its annotation keys (the app's copies
+        serve when another widget has the focus)."""
+        view = self.view
+        if any(binding.id == "review.next" for _, binding in view._bindings):
+            return
+        actions = [
+            Binding(b.key, f"app.{b.action}", b.description, show=b.show, id=b.id)
+            for b in Binding.make_bindings(REVIEW_BINDINGS)
+        ]
+        view._bindings = BindingsMap([*actions, *(binding for _, binding in view._bindings)])
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
 
     # -- state ----------------------------------------------------------------
 
