@@ -11,6 +11,7 @@ every wait polls `capture-pane` with short sleeps up to a generous limit.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -168,3 +169,66 @@ def test_annotate_a_seed_with_keys_only(tmp_path: Path) -> None:
     assert data["history"][-1]["span"] == data["history"][-2]["span"] == data["history"][3]["span"]
     # A clean quit leaves neither the recovery journal nor the lock behind.
     assert sorted(path.name for path in written.parent.iterdir()) == ["e2e.json"]
+
+
+def test_adjudicate_a_seed_with_keys_only(tmp_path: Path) -> None:
+    """The reviewer's session: the two readers' files of a seed, `annotator review`,
+    accept the agreed spans at once, settle the first disagreements with y / o / x,
+    leave; the gold file validates and `annotator history` traces its spans back."""
+    doc_id = "000_386033cfb5d56fdc"
+    project = tmp_path / "project"
+    (project / "seeds").mkdir(parents=True)
+    (project / "annotator.toml").write_text('documents = ["seeds"]\n', encoding="utf-8")
+    shutil.copy(SEED, project / "seeds" / SEED.name)
+    shutil.copy(SEED.with_name(SEED.stem + ".meta.json"), project / "seeds")
+    (project / "annotations" / doc_id).mkdir(parents=True)
+    for reader in ("reference", "second-reader"):
+        shutil.copy(REPO / "annotations" / doc_id / f"{reader}.json", project / "annotations" / doc_id)
+    exit_file = tmp_path / "exit-code"
+    env = {"TEXTUAL_ANIMATIONS": "none", "COLORTERM": "truecolor", "PYTHONPATH": str(REPO)}
+    command = (
+        f"'{sys.executable}' -m annotator review seeds/{SEED.name} --annotator editor;"
+        f" echo $? > '{exit_file}'; sleep 60"
+    )
+    pane = Pane(f"annotator-review-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        pane.start(command, project, env)
+        pane.wait_for(lambda screen: "0/21 disagreements settled" in screen, "the review panel")
+        assert "agreed spans to accept (A)" in pane.screen()
+        pane.keys("A")
+        pane.wait_for(lambda screen: "agreed spans to accept" not in screen, "the agreed spans")
+        pane.keys("x")  # #1: the second reader's headline claim, rejected
+        pane.wait_for(lambda screen: "1/21 disagreements settled" in screen, "the first rejection")
+        pane.keys("x")  # #2: a caption claim, rejected
+        pane.wait_for(lambda screen: "#3 [275, 432)" in screen, "the third disagreement")
+        pane.keys("o", "y")  # #3: the reference's "not ruling out", accepted
+        pane.wait_for(lambda screen: "3/21 disagreements settled" in screen, "the accepted hedge")
+        pane.keys("C-q")
+        deadline = time.monotonic() + TIMEOUT
+        while not (exit_file.exists() and exit_file.read_text().strip()):
+            assert time.monotonic() < deadline, f"the app did not exit; the screen shows:\n{pane.screen()}"
+            time.sleep(0.05)
+        last_screen = pane.screen()
+    finally:
+        pane.kill()
+    assert exit_file.read_text().strip() == "0", last_screen
+
+    gold = project / "annotations" / doc_id / "gold.json"
+    run = functools.partial(
+        subprocess.run,
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = run([sys.executable, "-m", "annotator", "validate", str(gold)])
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = orjson.loads(gold.read_bytes())
+    assert data["annotator"] == "gold" and len(data["rejected"]) == 2
+    hedge = next(s for s in data["spans"] if s["text"] == "not ruling out")
+    assert hedge["adjudicated_from"] == [{"annotator": "reference", "span": hedge["adjudicated_from"][0]["span"]}]
+    assert all(s["origin"] == "adjudicated" and s["created_by"] == "editor" for s in data["spans"])
+    history = run([sys.executable, "-m", "annotator", "history", str(gold), "--span", hedge["id"]])
+    assert history.returncode == 0, history.stderr
+    assert "adjudicated" in history.stdout and "from reference span" in history.stdout
