@@ -73,6 +73,15 @@ class Pane:
                 raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{shown}")
             time.sleep(0.05)
 
+    def quit(self, exit_file: Path) -> str:
+        """Press ctrl+q, wait until the app has exited (its code is in `exit_file`), return the screen."""
+        self.keys("C-q")
+        deadline = time.monotonic() + TIMEOUT
+        while not (exit_file.exists() and exit_file.read_text().strip()):
+            assert time.monotonic() < deadline, f"the app did not exit; the screen shows:\n{self.screen()}"
+            time.sleep(0.05)
+        return self.screen()
+
     def kill(self) -> None:
         self.tmux("kill-server", check=False)
         if self.socket is not None and self.socket.name == self.server:
@@ -130,12 +139,7 @@ def test_annotate_a_seed_with_keys_only(tmp_path: Path) -> None:
         pane.keys("C-y")
         pane.wait_for(legend(1, 1, 1, 1), "redo")
 
-        pane.keys("C-q")
-        deadline = time.monotonic() + TIMEOUT
-        while not (exit_file.exists() and exit_file.read_text().strip()):
-            assert time.monotonic() < deadline, f"the app did not exit; the screen shows:\n{pane.screen()}"
-            time.sleep(0.05)
-        last_screen = pane.screen()
+        last_screen = pane.quit(exit_file)
     finally:
         pane.kill()
 
@@ -203,12 +207,7 @@ def test_adjudicate_a_seed_with_keys_only(tmp_path: Path) -> None:
         pane.wait_for(lambda screen: "#3 [275, 432)" in screen, "the third disagreement")
         pane.keys("o", "y")  # #3: the reference's "not ruling out", accepted
         pane.wait_for(lambda screen: "3/21 disagreements settled" in screen, "the accepted hedge")
-        pane.keys("C-q")
-        deadline = time.monotonic() + TIMEOUT
-        while not (exit_file.exists() and exit_file.read_text().strip()):
-            assert time.monotonic() < deadline, f"the app did not exit; the screen shows:\n{pane.screen()}"
-            time.sleep(0.05)
-        last_screen = pane.screen()
+        last_screen = pane.quit(exit_file)
     finally:
         pane.kill()
     assert exit_file.read_text().strip() == "0", last_screen

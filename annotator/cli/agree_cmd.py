@@ -10,16 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, requested_files, say, searched_in
 
 NONE = "—"  # an undefined value (0/0) in tables
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.interop.corpus import annotation_paths
     from annotator.review.agreement import agreement_report
     from annotator.review.corpus import load_corpus
 
@@ -32,12 +30,9 @@ def run(args: argparse.Namespace) -> int:
     if args.min_f1 is not None and not 0.0 <= args.min_f1 <= 1.0:
         say(f"--min-f1 must be between 0 and 1, got {args.min_f1:g}")
         return EXIT_USAGE
-    given = [Path(p) for p in args.paths]
-    missing = [str(p) for p in given if not p.exists()]
-    if missing:
-        say(f"no such file or folder: {', '.join(missing)}")
+    files = requested_files(args, config)
+    if files is None:
         return EXIT_USAGE
-    files = annotation_paths(given, config) if given or config.annotations_path.exists() else []
 
     corpus = load_corpus(files, config)
     for problem in corpus.problems:
@@ -50,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     documents = corpus.document_spans(names)
     if len(names) < 2 or not any(len(doc.spans) >= 2 for doc in documents):
-        where = ", ".join(map(str, given)) or str(config.annotations_path)
+        where = searched_in(args, config)
         shown = ", ".join(names) or "none"
         say(
             f"nothing to compare in {where}: no document is annotated by two of the selected annotators "

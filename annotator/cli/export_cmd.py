@@ -6,11 +6,11 @@ import argparse
 from collections.abc import Iterator
 from pathlib import Path
 
-from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, requested_files, say, searched_in
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.interop.corpus import annotation_paths, iter_records
+    from annotator.interop.corpus import iter_records
     from annotator.interop.formats import MissingDependency, load_format, missing_dependency, offset_unit
     from annotator.interop.model import ExportRecord, InteropError
     from annotator.interop.progress import Progress
@@ -40,14 +40,11 @@ def run(args: argparse.Namespace) -> int:
         if args.lang:
             options["lang"] = args.lang  # else each document's own language, then English
 
-    given = [Path(p) for p in args.paths]
-    missing = [str(p) for p in given if not p.exists()]
-    if missing:
-        say(f"no such file or folder: {', '.join(missing)}")
+    files = requested_files(args, config)
+    if files is None:
         return EXIT_USAGE
-    files = annotation_paths(given, config) if given or config.annotations_path.exists() else []
     if not files:
-        shown = ", ".join(map(str, given)) or str(config.annotations_path)
+        shown = searched_in(args, config)
         say(f"no annotation files found in {shown}; nothing exported")
         return EXIT_FINDINGS
 

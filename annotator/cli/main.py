@@ -56,6 +56,26 @@ def project_config(args: argparse.Namespace):
         return None
 
 
+def requested_files(args: argparse.Namespace, config) -> list | None:
+    """The annotation files of `args.paths` (default: the annotations folder), or
+    None after saying which PATH does not exist."""
+    from pathlib import Path
+
+    from annotator.interop.corpus import annotation_paths
+
+    given = [Path(p) for p in args.paths]
+    missing = [str(p) for p in given if not p.exists()]
+    if missing:
+        say(f"no such file or folder: {', '.join(missing)}")
+        return None
+    return annotation_paths(given, config) if given or config.annotations_path.exists() else []
+
+
+def searched_in(args: argparse.Namespace, config) -> str:
+    """Where requested_files looked, for a message that found nothing."""
+    return ", ".join(args.paths) or str(config.annotations_path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="annotator",

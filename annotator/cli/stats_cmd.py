@@ -5,23 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, requested_files, say, searched_in
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.interop.corpus import annotation_paths
     from annotator.reports.history import ReportError, dumps_json, load_report_file
     from annotator.reports.stats import build_stats, render_table
 
     config = project_config(args)
     if config is None:
         return EXIT_USAGE
-    given = [Path(p) for p in args.paths]
-    missing = [str(p) for p in given if not p.exists()]
-    if missing:
-        say(f"no such file or folder: {', '.join(missing)}")
+    paths = requested_files(args, config)
+    if paths is None:
         return EXIT_USAGE
-    paths = annotation_paths(given, config) if given or config.annotations_path.exists() else []
     # The same file named twice (a file and its folder) is counted once.
     paths = list(dict.fromkeys(path.resolve() for path in paths))
     display = {path: _shown(path) for path in paths}
@@ -34,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
             say(str(err).replace(str(path), display[path], 1))
             failed += 1
     if not files and not failed:
-        say(f"no annotation files found in {', '.join(map(str, given)) or config.annotations_path}")
+        say(f"no annotation files found in {searched_in(args, config)}")
 
     report = build_stats(files, config.tagset.names())
     if args.format == "json":
