@@ -135,13 +135,6 @@ class Adjudication:
         """Agreed candidates not yet accepted (or rejected): what bulk accept takes."""
         return [c for c in self.candidates if self.is_agreed(c) and c not in decided]
 
-    def group_at(self, offset: int) -> int | None:
-        """Index in `disagreements` of the first one that ends after `offset`."""
-        for number, group in enumerate(self.disagreements):
-            if group.end > offset:
-                return number
-        return None
-
 
 def rejection_of(candidate: Candidate, by: str, at: str) -> list[Rejection]:
     """One Rejection per source span of `candidate`."""

@@ -88,7 +88,7 @@ class ReviewApp(AnnotatorApp):
         self.query_one("#spans").border_title = "gold spans"
         self._put_review_keys_first()
         self.work_file.annotations.editor = self.adjudicator
-        self.current = self.adjudication.group_at(0)
+        self.current = 0 if self.adjudication.disagreements else None
         self._move_to_first_open()
         self._refresh_review(move=True)
         return True
@@ -110,10 +110,6 @@ class ReviewApp(AnnotatorApp):
 
     # -- state ----------------------------------------------------------------
 
-    @property
-    def decided(self) -> dict[Candidate, Decision]:
-        return self._decided
-
     def _recompute(self) -> None:
         aset = self.session.annotations if self.session is not None else None
         if aset is None:
@@ -132,10 +128,18 @@ class ReviewApp(AnnotatorApp):
     def _move_to_first_open(self) -> None:
         """Start at the first disagreement not settled yet (resuming a review)."""
         self._recompute()
-        for number, group in enumerate(self.adjudication.disagreements):
-            if self.adjudication.open_candidates(group, self._decided):
-                self.current = number
-                return
+        following = self._next_open(-1)
+        if following is not None:
+            self.current = following
+
+    def _next_open(self, after: int) -> int | None:
+        """The first disagreement after number `after` (wrapping) that is not settled."""
+        groups = self.adjudication.disagreements
+        for offset in range(1, len(groups) + 1):
+            number = (after + offset) % len(groups)
+            if self.adjudication.open_candidates(groups[number], self._decided):
+                return number
+        return None
 
     def _refresh_review(self, *, move: bool = False) -> None:
         self._recompute()
@@ -245,9 +249,7 @@ class ReviewApp(AnnotatorApp):
     def _advance_if_settled(self, group) -> None:
         self._recompute()
         if not self.adjudication.open_candidates(group, self._decided):
-            for offset in range(1, len(self.adjudication.disagreements) + 1):
-                number = (self.current + offset) % len(self.adjudication.disagreements)
-                if self.adjudication.open_candidates(self.adjudication.disagreements[number], self._decided):
-                    self.current, self.highlighted = number, 0
-                    break
+            following = self._next_open(self.current)
+            if following is not None:
+                self.current, self.highlighted = following, 0
             self._refresh_review(move=True)
