@@ -142,10 +142,10 @@ def test_json_shape(project: Project, capsys: pytest.CaptureFixture[str]) -> Non
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ("{oops", "not a valid annotation file: A103 invalid JSON"),
-        ("[1, 2]", "not a valid annotation file: A201 expected a JSON object at the top level, got array"),
-        ('{"schema_version": 1, "annotator": "x"}', "not a valid annotation file: "),
-        ("", "not a valid annotation file: A104 file is empty"),
+        ("{oops", "1:2: A103 invalid JSON"),
+        ("[1, 2]", "1:1: A201 expected a JSON object at the top level, got array"),
+        ('{"schema_version": 1, "annotator": "x"}', "1:1: A202 "),
+        ("", "1:1: A104 file is empty"),
     ],
 )
 def test_bad_input_is_one_line(project: Project, content: str, problem: str) -> None:
@@ -153,7 +153,7 @@ def test_bad_input_is_one_line(project: Project, content: str, problem: str) -> 
     result = run_cli(["history", "annotations/a/alice.json"], project.root)
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.startswith(f"annotator: annotations/a/alice.json: {problem}")
+    assert result.stderr.startswith(f"annotator: annotations/a/alice.json:{problem}")  # where, then what
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
@@ -287,9 +287,7 @@ def test_gold_json_sources(gold_project: Project, capsys: pytest.CaptureFixture[
 def test_gold_with_unreadable_sibling(gold_project: Project, capsys: pytest.CaptureFixture[str]) -> None:
     gold_project.write("a/bob.json", "{broken")
     _, lines, _ = history(capsys, "annotations/a/gold.json", "--span", "g1")
-    assert lines[5].startswith(
-        "      from bob span s3: annotations/a/bob.json: not a valid annotation file: A103 invalid JSON"
-    )
+    assert lines[5].startswith("      from bob span s3: annotations/a/bob.json:1:2: A103 invalid JSON")
 
 
 def test_json_output_escapes_what_a_terminal_would_act_on() -> None:

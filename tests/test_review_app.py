@@ -130,7 +130,7 @@ def test_review_command_refuses_what_it_cannot_review(project: Project, capsys) 
     project.write("a/bob.json", "{not json")
     assert main(["review", "a", "--annotator", "carol"]) == 1  # by id; bob's file is broken
     err = capsys.readouterr().err
-    assert "bob.json: cannot be reviewed" in err and "Traceback" not in err
+    assert "cannot review with" in err and "bob.json:1:2: A103" in err and "Traceback" not in err
     (project.root / "annotations" / "a" / "bob.json").unlink()
     project.write("a/alice.json", two_annotators(project)["alice"])
     project.write_doc("docs/a.txt", TEXT.replace("42", "43"))

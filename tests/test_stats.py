@@ -134,8 +134,8 @@ def test_stats_bad_file_is_named_and_skipped(two_annotators: Project, capsys: py
     out, err = capsys.readouterr()
     assert orjson.loads(out)["progress"]["files_total"] == 3  # the good files are still counted
     lines = err.splitlines()
-    assert lines[0].startswith("annotator: annotations/c/carol.json: not a valid annotation file: A103 invalid JSON")
-    assert lines[1].startswith("annotator: annotations/d/dave.json: not a valid annotation file: ")
+    assert lines[0].startswith("annotator: annotations/c/carol.json:1:2: A103 invalid JSON")
+    assert lines[1].startswith("annotator: annotations/d/dave.json:1:1: A202 ")
     assert lines[2] == "annotator: 2 file(s) could not be read and are not counted"
     assert "Traceback" not in err
 

@@ -13,7 +13,7 @@ from annotator.model.annotation import NAME_PATTERN
 
 def run(args: argparse.Namespace) -> int:
     from annotator.model.document import DocumentError, find_documents, load_document, load_meta
-    from annotator.validation.engine import parse_annotation_bytes
+    from annotator.validation.engine import load_annotation_file
 
     config = project_config(args)
     if config is None:
@@ -54,18 +54,19 @@ def run(args: argparse.Namespace) -> int:
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         if path.stem == args.gold:
             continue
-        parsed = parse_annotation_bytes(path.read_bytes())
-        if parsed.model is None:
-            problem = parsed.problems[0].message if parsed.problems else "not an annotation file"
-            say(f"{path}: cannot be reviewed: {problem}; run 'annotator validate {path}'")
+        try:
+            model, _ = load_annotation_file(path)
+        except (OSError, ValueError) as err:
+            first = str(err).splitlines()[0] if str(err) else str(path)
+            say(f"cannot review with {path}: {first}; run 'annotator validate {path}'")
             return EXIT_FINDINGS
-        if parsed.model.document.sha256 != sha256:
+        if model.document.sha256 != sha256:
             say(
                 f"{path}: cannot be reviewed: document changed since annotation ({relative} no longer has "
                 "the text these spans were made on)"
             )
             return EXIT_FINDINGS
-        sources[parsed.model.annotator] = parsed.model
+        sources[model.annotator] = model
     if not sources:
         say(f"nobody has annotated {relative} yet: no annotation files in {folder}")
         return EXIT_USAGE

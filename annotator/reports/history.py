@@ -22,8 +22,7 @@ import orjson
 from annotator.editor.display import display_text
 from annotator.model.annotation import AnnotationFile, AuditEvent, Rejection, SpanState
 from annotator.model.audit import verify_chain
-from annotator.validation.engine import parse_annotation_bytes
-from annotator.validation.locate import to_pointer
+from annotator.validation.engine import load_annotation_file
 
 TEXT_LIMIT = 40  # span text and note values are clipped to this many characters
 ORIGIN_WORDS = {"manual": "typed", "imported": "imported", "suggested": "suggested", "adjudicated": "adjudicated"}
@@ -37,25 +36,18 @@ class ReportError(ValueError):
 def load_report_file(path: Path) -> AnnotationFile:
     """Load an annotation file, or raise ReportError with one line: the file and its first problem."""
     try:
-        raw = path.read_bytes()
+        model, _ = load_annotation_file(path)
     except FileNotFoundError:
         raise ReportError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ReportError(f"{path}: is a folder, not an annotation file") from None
     except OSError as err:
         raise ReportError(f"{path}: cannot read: {err.strerror or err}") from None
-    parsed = parse_annotation_bytes(raw)
-    if parsed.model is not None:
-        return parsed.model
-    if not parsed.problems:
-        raise ReportError(f"{path}: not an annotation file")
-    first = parsed.problems[0]
-    where = ""
-    if first.path and first.path[0] != "@offset":
-        where = f" (at {to_pointer(first.path)})"
-    more = len(parsed.problems) - 1
-    extra = f"; and {more} more problem(s), see 'annotator validate'" if more else ""
-    raise ReportError(f"{path}: not a valid annotation file: {first.code} {one_line(first.message)}{where}{extra}")
+    except ValueError as err:  # one "path:line:col: CODE message" per problem
+        first, *rest = str(err).splitlines() or [f"{path}: not an annotation file"]
+        extra = f"; and {len(rest)} more problem(s), see 'annotator validate'" if rest else ""
+        raise ReportError(f"{one_line(first)}{extra}") from None
+    return model
 
 
 # -- making file content printable ----------------------------------------------
