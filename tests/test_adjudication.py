@@ -131,3 +131,24 @@ def test_a_settled_gold_file_validates(project: Project) -> None:
     assert review.progress(decided) == (2, 2) and not review.open_agreed(decided)
     path = project.write("a/gold.json", aset.to_file())
     assert project.validate(path) == []
+
+
+def test_review_settles_the_disagreements_agree_lists() -> None:
+    """On the shipped seeds: the groups `agree` lists are the ones `review` walks through."""
+    from conftest import REPO
+
+    from annotator.review.agreement import DocumentSpans, Span, disagreements
+    from annotator.validation.engine import load_annotation_file
+
+    for folder in sorted((REPO / "annotations").iterdir()):
+        files = {}
+        for path in folder.glob("*.json"):
+            file, _ = load_annotation_file(path)
+            if file.annotator != "gold":
+                files[file.annotator] = file
+        spans = {name: tuple(Span(s.start, s.end, s.label, s.text) for s in file.spans) for name, file in files.items()}
+        doc = DocumentSpans(folder.name, next(iter(files.values())).document.length, spans)
+        listed = [(d["start"], d["end"]) for d in disagreements(doc, sorted(files))]
+        review = Adjudication.of(files)
+        assert listed == [(g.start, g.end) for g in review.disagreements]
+        assert len(listed) >= 10  # the two readers really differ

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 from annotator.model.annotation import AnnotationFile, AttributeValue, Rejection, SourceSpan, Span
+from annotator.review.groups import overlapping_runs
 
 Decision = Literal["accepted", "rejected"]
 
@@ -96,7 +98,7 @@ class Adjudication:
                 tuple(members),
                 all(set(c.annotators) == everyone for c in members),
             )
-            for members in _overlapping(candidates)
+            for members in overlapping_runs(candidates, attrgetter("start"), attrgetter("end"))
         ]
         by_source = {(s.annotator, s.span): c for c in candidates for s in c.sources}
         return cls(annotators, candidates, groups, by_source)
@@ -151,17 +153,3 @@ def rejection_of(candidate: Candidate, by: str, at: str) -> list[Rejection]:
         )
         for source in candidate.sources
     ]
-
-
-def _overlapping(candidates: list[Candidate]) -> list[list[Candidate]]:
-    """Split candidates (sorted by start) into runs that overlap transitively."""
-    groups: list[list[Candidate]] = []
-    reach = -1
-    for candidate in candidates:
-        if groups and candidate.start < reach:
-            groups[-1].append(candidate)
-            reach = max(reach, candidate.end)
-        else:
-            groups.append([candidate])
-            reach = candidate.end
-    return groups

@@ -71,6 +71,8 @@ from dataclasses import dataclass, field
 from itertools import accumulate, combinations
 from typing import Any, NamedTuple
 
+from annotator.review.groups import overlapping_runs
+
 Interval = tuple[int, int]
 
 TEXT_CLIP = 60  # characters of a disagreement's text shown
@@ -486,21 +488,8 @@ def disagreements(doc: DocumentSpans, annotators: Sequence[str]) -> list[dict[st
     """The groups of overlapping spans of `doc` on which its annotators differ, in text order."""
     present = [name for name in annotators if name in doc.spans]
     tagged = sorted((span, name) for name in present for span in doc.spans[name])
-    found: list[dict[str, Any]] = []
-    group: list[tuple[Span, str]] = []
-    group_end = -1
-    for span, name in [*tagged, (None, "")]:
-        if span is not None and span.start < group_end:
-            group.append((span, name))
-            group_end = max(group_end, span.end)
-            continue
-        if group:
-            record = _disagreement(doc.id, group, present)
-            if record is not None:
-                found.append(record)
-        if span is not None:
-            group, group_end = [(span, name)], span.end
-    return found
+    groups = overlapping_runs(tagged, lambda item: item[0].start, lambda item: item[0].end)
+    return [record for group in groups if (record := _disagreement(doc.id, group, present)) is not None]
 
 
 def _disagreement(doc_id: str, group: list[tuple[Span, str]], present: Sequence[str]) -> dict[str, Any] | None:
