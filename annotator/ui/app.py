@@ -41,6 +41,7 @@ from annotator.ui.widgets.status_line import StatusLine
 
 SAVE_DELAY = 0.5
 CHECK_DELAY = 2.0
+OPEN_CHECK_DELAY = 1.0
 
 
 @dataclass
@@ -183,7 +184,10 @@ class AnnotatorApp(App[None]):
                 markup=False,
             )
             self._schedule_save()
-        self._check_validity()
+        # After the first paint: starting the checker process competes with it for the CPU.
+        if self._check_timer is not None:
+            self._check_timer.stop()
+        self._check_timer = self.set_timer(OPEN_CHECK_DELAY, self._check_validity)
         # Loaded spans live for the whole session: keep them out of the
         # cyclic collector so a gen-2 pass cannot stall a keystroke.
         gc.collect()
@@ -291,7 +295,7 @@ class AnnotatorApp(App[None]):
         if work_file is self.work_file:
             self._save_state = "unsaved" if work_file.dirty else "saved"
             self._update_status()
-            # Validity is checked once typing pauses: it competes with keys for the GIL.
+            # Validity is checked a little later, on what this save wrote.
             if self._check_timer is not None:
                 self._check_timer.stop()
             self._check_timer = self.set_timer(CHECK_DELAY, self._check_validity)
@@ -307,16 +311,27 @@ class AnnotatorApp(App[None]):
         self._report_error(self.work_file.last_error if self.work_file and self.work_file.last_error else message)
 
     def _check_validity(self) -> None:
-        if self.work_file is not None:
-            self._validate_in_background(self.work_file, self.work_file.snapshot())
+        work_file = self.work_file
+        if work_file is None:
+            return
+        if not work_file.path.exists() and not work_file.dirty:
+            self._checked(work_file, 0)  # nothing written, nothing made: an empty file is valid
+            return
+        self._validate_in_background(work_file, work_file.snapshot())
 
     @work(thread=True, group="check", exclusive=True, description="check annotations")
     def _validate_in_background(self, work_file: WorkFile, snapshot) -> None:
-        if self._validator is None:
-            from annotator.validation.engine import Validator
+        """Validate what is saved, in the checker process; the snapshot, here, only if that fails."""
+        from annotator.editor.checker import CheckerError, problems_in_saved_file
 
-            self._validator = Validator(self.config)  # keeps the document loaded and hashed
-        problems = len(self._validator.check_model(work_file.file_from(snapshot)))
+        try:
+            problems = problems_in_saved_file(self.config, work_file.path)
+        except CheckerError:
+            if self._validator is None:
+                from annotator.validation.engine import Validator
+
+                self._validator = Validator(self.config)
+            problems = len(self._validator.check_model(work_file.file_from(snapshot)))
         self.call_from_thread(self._checked, work_file, problems)
 
     def _report_error(self, message: str) -> None:
