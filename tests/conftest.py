@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import itertools
 import os
 import subprocess
@@ -28,6 +30,16 @@ SEEDS = REPO / "seeds"
 # A small document: a quote, a number, a hedge, a non-ASCII word and an emoji.
 TEXT = 'The minister said "we will act soon".\nAbout 42 people may come, reportedly. Café 👍 ok.\n'
 CONFIG_TOML = 'annotations = "annotations"\ndocuments = ["docs"]\n'
+
+
+def run_async(test):
+    """Run an async test on a fresh event loop (no pytest async plugin needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
 
 
 class Clock:

@@ -8,9 +8,7 @@ with ctrl+q, so the file on disk is what a person would get.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import functools
 import itertools
 import time
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +18,7 @@ from typing import Any
 
 import orjson
 import pytest
+from conftest import run_async
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -57,16 +56,6 @@ PROBE_TEXT = (
 PROBE_TITLE = "[bold]Title[/quote] \x1b[31m"
 
 LABELS = ("quote", "claim", "hedge", "number")
-
-
-def run_async(test):
-    """Run an async test on a fresh event loop (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def at(needle: str, nth: int = 0, text: str = TEXT) -> int:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
 
 import pytest
+from conftest import run_async
 from textual.app import App, ComposeResult
 from textual.command import CommandInput, CommandList, CommandPalette, DiscoveryHit, Hit
 from textual.content import Content
@@ -18,16 +17,6 @@ from annotator.ui.commands import MAX_SPAN_HITS, AnnotatorCommands, find_offsets
 
 SIZE = (100, 30)
 STAMP = "2026-01-01T00:00:00Z"
-
-
-def run_async(test):
-    """Run an async test on a fresh event loop (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def make_span(span_id: str, label: str, text: str, start: int = 0) -> Span:

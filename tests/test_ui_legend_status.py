@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import itertools
 from pathlib import Path
 
 import pytest
+from conftest import run_async
 from textual.app import App, ComposeResult
 from textual.strip import Strip
 
@@ -21,16 +20,6 @@ from annotator.ui.widgets.status_line import StatusLine
 CSS = Path(__file__).resolve().parent.parent / "annotator" / "ui" / "widgets" / "side_panel.tcss"
 SIZE = (100, 30)
 LABELS = ("quote", "claim", "hedge", "number")
-
-
-def run_async(test):
-    """Run an async test on a fresh event loop (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 class SideApp(App[None]):

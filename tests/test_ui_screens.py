@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_async
 from textual.app import App
 from textual.binding import Binding
 from textual.geometry import Region
@@ -45,16 +44,6 @@ TYPED = LabelSpec(
         "who": AttributeSpec("who", "string", "Who."),
     },
 )
-
-
-def run_async(test):
-    """Run an async test on a fresh event loop (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def make_span(label: str = "number", text: str = "2,000", *, note: str | None = None, **attributes: Any) -> Span:

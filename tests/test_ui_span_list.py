@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
 import itertools
 from pathlib import Path
 
 import pytest
+from conftest import run_async
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len, set_cell_size
@@ -27,16 +26,6 @@ from annotator.ui.widgets.span_list import ELLIPSIS, NEWLINE_MARK, THUMB, SpanLi
 CSS = Path(__file__).resolve().parent.parent / "annotator" / "ui" / "widgets" / "side_panel.tcss"
 LABELS = ("quote", "claim", "hedge", "number")
 SIZE = (100, 30)
-
-
-def run_async(test):
-    """Run an async test on a fresh event loop (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def clock():
