@@ -3,11 +3,8 @@ with keys alone, leaving and resuming."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import orjson
-from conftest import TEXT, Project, span_of
+from conftest import TEXT, Project, run_async, span_of
 from test_adjudication import two_annotators
 
 from annotator.cli.main import main
@@ -15,14 +12,6 @@ from annotator.ui.review_app import ReviewApp
 from annotator.ui.widgets.review_panel import ReviewPanel
 
 SIZE = (120, 40)
-
-
-def run_async(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def make_app(project: Project) -> ReviewApp:
@@ -154,6 +143,7 @@ def test_review_screen_snapshot(snap_compare, project: Project, monkeypatch) -> 
             assert time.monotonic() < deadline, "the save and the check did not finish"
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()
+        app.clear_notifications()  # toasts expire on a timer: the snapshot must not depend on timing
         await pilot.pause()
 
     try:

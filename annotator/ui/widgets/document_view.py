@@ -229,7 +229,10 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         """Underline these ranges (review: candidates not yet settled); kind is
         "agreed", "disputed" or "current" (the disagreement being settled). Rows
         with a mark also show its letter in the margin, so no colour is needed."""
-        self._marks = sorted(marks)
+        marks = sorted(marks)
+        if marks == self._marks:
+            return  # most edits while reviewing settle nothing: keep every cached row
+        self._marks = marks
         self._index_marks()
         self._rows.clear()
         self.refresh()
