@@ -13,84 +13,31 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 import pytest
+from terminal import TMUX, run_annotator
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path(__file__).resolve().parent / ".." / "seeds" / "000_386033cfb5d56fdc.txt"
-TIMEOUT = 20.0
-TMUX = shutil.which("tmux")
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 
-class Pane:
-    """One detached tmux session on a private server (`tmux -L NAME`)."""
-
-    def __init__(self, server: str) -> None:
-        self.server = server
-        self.socket: Path | None = None
-
-    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        assert TMUX is not None
-        return subprocess.run(
-            [TMUX, "-L", self.server, "-f", "/dev/null", *args],
-            capture_output=True,
-            text=True,
-            check=check,
-            timeout=10,
-        )
-
-    def start(self, command: str, cwd: Path, env: dict[str, str]) -> None:
-        options = [item for name, value in env.items() for item in ("-e", f"{name}={value}")]
-        self.tmux("new-session", "-d", "-s", "s", "-x", "120", "-y", "40", "-c", str(cwd), *options, command)
-        found = self.tmux("display-message", "-p", "-t", "s", "#{socket_path}", check=False).stdout.strip()
-        self.socket = Path(found) if found else None
-
-    def screen(self) -> str:
-        result = self.tmux("capture-pane", "-p", "-t", "s", check=False)
-        return result.stdout if result.returncode == 0 else ""
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:  # one key per call: each arrives as its own input
-            self.tmux("send-keys", "-t", "s", key)
-
-    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            shown = self.screen()
-            if condition(shown):
-                return shown
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{shown}")
-            time.sleep(0.05)
-
-    def quit(self, exit_file: Path) -> str:
-        """Press ctrl+q, wait until the app has exited (its code is in `exit_file`), return the screen."""
-        self.keys("C-q")
-        deadline = time.monotonic() + TIMEOUT
-        while not (exit_file.exists() and exit_file.read_text().strip()):
-            assert time.monotonic() < deadline, f"the app did not exit; the screen shows:\n{self.screen()}"
-            time.sleep(0.05)
-        return self.screen()
-
-    def kill(self) -> None:
-        self.tmux("kill-server", check=False)
-        if self.socket is not None and self.socket.name == self.server:
-            self.socket.unlink(missing_ok=True)
-
-
 def legend(quote: int, claim: int, hedge: int, number: int) -> Callable[[str], bool]:
-    counts = f"q quote {quote}  c claim {claim}  h hedge {hedge}  n number {number}"
-    return lambda screen: counts in screen
+    """The legend shows these counts ("q quote 1", ...), each once, on one line or wrapped over several."""
+    expected = {"quote": quote, "claim": claim, "hedge": hedge, "number": number}
+
+    def shows(screen: str) -> bool:
+        return all(re.findall(rf"\b{label[0]} {label} (\d+)\b", screen) == [str(n)] for label, n in expected.items())
+
+    return shows
 
 
 def test_annotate_a_seed_with_keys_only(tmp_path: Path) -> None:
@@ -102,22 +49,11 @@ def test_annotate_a_seed_with_keys_only(tmp_path: Path) -> None:
     text = (project / "docs" / SEED.name).read_text(encoding="utf-8")
     out = tmp_path / "out"
     exit_file = tmp_path / "exit-code"
-    env = {
-        "TEXTUAL_ANIMATIONS": "none",
-        "COLORTERM": "truecolor",
-        "PYTHONPATH": str(REPO),
-        "PYTHONIOENCODING": "utf-8",
-    }
-    # Textual draws on stderr, so neither stream is redirected: the exit code goes to a file,
-    # and the pane stays open (until the server is killed) to show a traceback, if any.
-    command = (
-        f"'{sys.executable}' -m annotator annotate --out '{out}' --annotator e2e docs;"
-        f" echo $? > '{exit_file}'; sleep 60"
-    )
-
-    pane = Pane(f"annotator-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    try:
-        pane.start(command, project, env)
+    # Textual draws on stderr, so neither stream is redirected: the exit code goes to a file, and the
+    # pane stays open after the app exits (tmux's remain-on-exit) to show a traceback, if any.
+    with run_annotator(
+        "annotate", "--out", str(out), "--annotator", "e2e", "docs", cwd=project, exit_file=exit_file
+    ) as pane:
         pane.wait_for(lambda screen: "Accessibility links" in screen and "Breaking News" in screen, "the first paint")
         pane.wait_for(legend(0, 0, 0, 0), "the legend")
 
@@ -139,9 +75,9 @@ def test_annotate_a_seed_with_keys_only(tmp_path: Path) -> None:
         pane.keys("C-y")
         pane.wait_for(legend(1, 1, 1, 1), "redo")
 
-        last_screen = pane.quit(exit_file)
-    finally:
-        pane.kill()
+        pane.keys("C-q")
+        pane.wait_exit()
+        last_screen = pane.screen(history=200)
 
     assert exit_file.read_text().strip() == "0", last_screen
 
@@ -189,14 +125,9 @@ def test_adjudicate_a_seed_with_keys_only(tmp_path: Path) -> None:
     for reader in ("reference", "second-reader"):
         shutil.copy(REPO / "annotations" / doc_id / f"{reader}.json", project / "annotations" / doc_id)
     exit_file = tmp_path / "exit-code"
-    env = {"TEXTUAL_ANIMATIONS": "none", "COLORTERM": "truecolor", "PYTHONPATH": str(REPO)}
-    command = (
-        f"'{sys.executable}' -m annotator review seeds/{SEED.name} --annotator editor;"
-        f" echo $? > '{exit_file}'; sleep 60"
-    )
-    pane = Pane(f"annotator-review-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    try:
-        pane.start(command, project, env)
+    with run_annotator(
+        "review", f"seeds/{SEED.name}", "--annotator", "editor", cwd=project, exit_file=exit_file
+    ) as pane:
         pane.wait_for(lambda screen: "0/21 disagreements settled" in screen, "the review panel")
         assert "agreed spans to accept (A)" in pane.screen()
         pane.keys("A")
@@ -207,9 +138,9 @@ def test_adjudicate_a_seed_with_keys_only(tmp_path: Path) -> None:
         pane.wait_for(lambda screen: "#3 [275, 432)" in screen, "the third disagreement")
         pane.keys("o", "y")  # #3: the reference's "not ruling out", accepted
         pane.wait_for(lambda screen: "3/21 disagreements settled" in screen, "the accepted hedge")
-        last_screen = pane.quit(exit_file)
-    finally:
-        pane.kill()
+        pane.keys("C-q")
+        pane.wait_exit()
+        last_screen = pane.screen(history=200)
     assert exit_file.read_text().strip() == "0", last_screen
 
     gold = project / "annotations" / doc_id / "gold.json"
