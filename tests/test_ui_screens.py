@@ -158,7 +158,7 @@ async def test_details_typed_values_by_keyboard() -> None:
         await pilot.press(*"12", "tab")  # count
         await pilot.press(*"3.5", "tab")  # ratio
         await pilot.press("space", "tab")  # flag on
-        await pilot.press("enter", "down", "down", "enter")  # level: blank -> high -> medium
+        await pilot.press("space", "down", "down", "enter")  # level: blank -> high -> medium
         await pilot.pause()
         assert field(app, "level").value == "medium"
         await pilot.press("tab", *"Ann", "tab")  # who
@@ -272,7 +272,7 @@ async def test_details_escape_closes_an_open_select_first() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen.focused, Select)
-        await pilot.press("enter")  # open the menu
+        await pilot.press("space")  # open the menu
         await pilot.press("escape")  # closes the menu only
         await pilot.pause()
         assert isinstance(app.screen, SpanDetailsScreen)

@@ -19,10 +19,14 @@ are shown as Content (never parsed as markup), made terminal-safe with
 `display_text`. An Input shows a value with control characters as visible
 placeholders; if the field is left as shown, the original value is kept.
 
-Keys: tab / shift+tab between fields, enter in a text field goes to the next
-field and submits from the last one, ctrl+s submits from anywhere, escape
-cancels. A number that does not parse shows an error under its field and
-nothing is submitted.
+Keys: enter goes to the next field from every kind of field (a text box, a
+list, a checkbox) and submits from the last one, the note. In a list (an enum
+field) space, up or down opens the list; in the open list up and down move,
+enter chooses and puts focus back on the field (another enter moves on), and
+escape closes the list only. In a checkbox space toggles it. tab / shift+tab
+move between fields and buttons, ctrl+s submits from anywhere, escape cancels.
+A number that does not parse shows an error under its field and nothing is
+submitted.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
@@ -75,6 +80,36 @@ class _Field:
     error_id: str
     original: AttributeValue | None
     suggested: bool = False
+
+
+class NextField(Message):
+    """Enter in a list or a checkbox: go to the next field, or submit from the last one."""
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+
+class EnumSelect(Select[str]):
+    """A Select on which enter goes to the next field; space, up and down still open the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next_field", "next field", show=False),
+    ]
+
+    def action_next_field(self) -> None:
+        self.post_message(NextField(self))
+
+
+class BooleanCheckbox(Checkbox):
+    """A Checkbox on which enter goes to the next field; space still toggles it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next_field", "next field", show=False),
+    ]
+
+    def action_next_field(self) -> None:
+        self.post_message(NextField(self))
 
 
 class SpanDetailsScreen(ModalScreen[SpanDetails | None]):
@@ -141,7 +176,10 @@ class SpanDetailsScreen(ModalScreen[SpanDetails | None]):
                         classes="field-help",
                     )
             yield Static(
-                Content("ctrl+s save · enter next field / save · tab move · esc cancel"),
+                Content(
+                    "enter next field / save · space opens a list / toggles · up/down open a list\n"
+                    "in a list: enter chooses, esc closes · tab move · ctrl+s save · esc cancel"
+                ),
                 id="details-keys",
                 classes="dialog-keys",
             )
@@ -175,11 +213,11 @@ class SpanDetailsScreen(ModalScreen[SpanDetails | None]):
     def _field_widget(self, item: _Field, value: AttributeValue | None) -> Widget:
         spec = item.spec
         if spec.type == "boolean":
-            return Checkbox(Content("yes"), value=value is True, compact=True, id=item.widget_id)
+            return BooleanCheckbox(Content("yes"), value=value is True, compact=True, id=item.widget_id)
         if spec.type == "enum":
             options = [(Content(shown(choice, 80)), choice) for choice in spec.values]
             start = value if isinstance(value, str) and value in spec.values else Select.NULL
-            return Select(options, value=start, allow_blank=True, prompt="(none)", compact=True, id=item.widget_id)
+            return EnumSelect(options, value=start, allow_blank=True, prompt="(none)", compact=True, id=item.widget_id)
         if spec.type in ("number", "integer"):
             # A value of the wrong type is shown as it is, so that it fails validation rather than vanish.
             return Input(
@@ -205,15 +243,24 @@ class SpanDetailsScreen(ModalScreen[SpanDetails | None]):
         widgets.append(self.query_one("#details-note", Input))
         return widgets
 
+    def _next_field(self, widget: Widget) -> None:
+        """Focus the field after `widget`, or submit when `widget` is the last one."""
+        widgets = self._field_widgets()
+        if widget is widgets[-1]:
+            self.action_submit()
+            return
+        if widget in widgets:
+            widgets[widgets.index(widget) + 1].focus()
+
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        widgets = self._field_widgets()
-        if event.input is widgets[-1]:
-            self.action_submit()
-            return
-        if event.input in widgets:
-            widgets[widgets.index(event.input) + 1].focus()
+        self._next_field(event.input)
+
+    @on(NextField)
+    def _field_done(self, event: NextField) -> None:
+        event.stop()
+        self._next_field(event.widget)
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
