@@ -3,17 +3,26 @@
 The project root is the nearest folder, from the working directory up, that
 holds either file; without one, the nearest folder with `.git`, else the
 working directory. Document paths in annotation files are relative to it.
+
+An annotation file belongs to the project it lies in, found the same way from
+the file's own folder up (`project_root`), so that a file checked from outside
+its project is still read against that project's documents; a file that lies
+in no project goes with the working directory's (`configs_of`).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import string
 import tomllib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.model.tagset import RESERVED_KEYS, AttributeSpec, LabelSpec, TagSet, default_tagset
+from annotator.keys import label_key_conflict
+from annotator.model.tagset import AttributeSpec, LabelSpec, TagSet, default_tagset
 
 CONFIG_FILE = "annotator.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -23,7 +32,7 @@ LABEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]+(_[a-z0-9]+)*)$")
 ATTRIBUTE_TYPES = ("string", "number", "integer", "boolean", "enum")
-TOP_LEVEL_KEYS = ("annotator", "annotations", "documents", "labels", "keys")
+TOP_LEVEL_KEYS = ("annotator", "annotations", "documents", "labels", "keys", "theme")
 LABEL_KEYS = ("description", "key", "color", "attributes")
 ATTRIBUTE_KEYS = ("type", "description", "values")
 
@@ -41,6 +50,7 @@ class Config:
     document_dirs: tuple[str, ...] = ("seeds",)
     tagset: TagSet = field(default_factory=default_tagset)
     keymap: dict[str, str] = field(default_factory=dict)
+    theme: str | None = None  # a Textual theme name; the UI checks it exists
 
     @property
     def annotations_path(self) -> Path:
@@ -50,19 +60,81 @@ class Config:
 def find_root(start: Path) -> tuple[Path, Path | None, dict[str, Any] | None]:
     """(root, config file, raw config table) for the project around `start`."""
     start = start.resolve()
-    for folder in (start, *start.parents):
+    configured = _nearest(str(start), {}, _has_config)
+    if configured is not None:
+        folder = Path(configured)
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
             return folder, candidate, _read_toml(candidate)
         pyproject = folder / PYPROJECT_FILE
-        if pyproject.is_file():
-            table = _tool_table(pyproject, _read_toml(pyproject))
-            if table is not None:
-                return folder, pyproject, table
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder, None, None
-    return start, None, None
+        return folder, pyproject, _tool_table(pyproject, _read_toml(pyproject))
+    versioned = _nearest(str(start), {}, _has_git)
+    return (Path(versioned) if versioned is not None else start), None, None
+
+
+def project_root(path: Path) -> Path | None:
+    """The root of the project a file lies in (searched as find_root does, from the file's folder up),
+    or None when no folder above it marks a project. Raises ConfigError for an unreadable config file."""
+    return _ProjectRoots().of(path)
+
+
+def configs_of(files: Sequence[Path], fallback: Config) -> list[Config]:
+    """Each file's configuration: that of the project it lies in, else `fallback` (the working directory's).
+    Files of one project share one Config, read once. Raises ConfigError."""
+    roots = _ProjectRoots()
+    loaded: dict[Path, Config] = {}
+    result = []
+    for path in files:
+        root = roots.of(path)
+        if root is None:
+            result.append(fallback)
+            continue
+        if root not in loaded:
+            loaded[root] = fallback if root.resolve() == fallback.root.resolve() else load_config(root)
+        result.append(loaded[root])
+    return result
+
+
+class _ProjectRoots:
+    """find_root's search for many files, each folder looked at once: a corpus has thousands of files
+    in a few folders. Folders are made absolute, not resolved (a symlink is where it is shown)."""
+
+    def __init__(self) -> None:
+        self._configured: dict[str, str | None] = {}  # folder -> nearest folder up with a config
+        self._versioned: dict[str, str | None] = {}  # folder -> nearest folder up with .git
+
+    def of(self, path: Path) -> Path | None:
+        folder = os.path.dirname(os.path.abspath(path))
+        root = _nearest(folder, self._configured, _has_config) or _nearest(folder, self._versioned, _has_git)
+        return Path(root) if root is not None else None
+
+
+def _nearest(folder: str, cache: dict[str, str | None], marked: Callable[[str], bool]) -> str | None:
+    visited = []
+    while folder not in cache:
+        visited.append(folder)
+        if marked(folder):
+            cache[folder] = folder
+            break
+        parent = os.path.dirname(folder)
+        if parent == folder:  # the file system's root
+            cache[folder] = None
+            break
+        folder = parent
+    for seen in visited:
+        cache[seen] = cache[folder]
+    return cache[folder]
+
+
+def _has_config(folder: str) -> bool:
+    if os.path.isfile(os.path.join(folder, CONFIG_FILE)):
+        return True
+    pyproject = Path(folder, PYPROJECT_FILE)
+    return pyproject.is_file() and _tool_table(pyproject, _read_toml(pyproject)) is not None
+
+
+def _has_git(folder: str) -> bool:
+    return os.path.exists(os.path.join(folder, ".git"))
 
 
 def load_config(start: Path | None = None, config_file: Path | None = None) -> Config:
@@ -128,14 +200,18 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
     for binding_id, keys in keymap.items():
         if not (isinstance(keys, str) and keys.strip()):
             raise fail(f"keys.{binding_id}", 'must be a key name such as "x" or "ctrl+k", or several joined by \',\'')
+    theme = raw.get("theme")
+    if theme is not None and not (isinstance(theme, str) and theme.strip()):
+        raise fail("theme", 'must be a theme name such as "textual-dark" or "textual-light"')
     return Config(
         root=root,
         source=source,
         annotator=annotator,
         annotations_dir=annotations_dir,
         document_dirs=tuple(documents),
-        tagset=_build_tagset(labels, fail),
+        tagset=_build_tagset(labels, keymap, fail),
         keymap=dict(keymap),
+        theme=theme,
     )
 
 
@@ -145,7 +221,7 @@ def _reject_unknown(table: dict[str, Any], allowed: tuple[str, ...], key: str, f
             raise fail(f"{key}{name}", f"unknown key (expected one of: {', '.join(allowed)})")
 
 
-def _build_tagset(raw_labels: dict[str, Any], fail) -> TagSet:
+def _build_tagset(raw_labels: dict[str, Any], keymap: dict[str, str], fail) -> TagSet:
     labels = {label.name: label for label in default_tagset()}
     for name, table in raw_labels.items():
         key = f"labels.{name}"
@@ -166,9 +242,10 @@ def _build_tagset(raw_labels: dict[str, Any], fail) -> TagSet:
             raise fail(f"{key}.description", "must be a string")
         if not (isinstance(shortcut, str) and len(shortcut) == 1 and "a" <= shortcut <= "z"):
             raise fail(f"{key}.key", "must be a single lower-case letter (shift+letter jumps to the next span)")
-        if shortcut in RESERVED_KEYS:
-            reserved = "".join(sorted(k for k in RESERVED_KEYS if k.islower()))
-            raise fail(f"{key}.key", f"{shortcut!r} is bound by the editor; choose a letter not in {reserved!r}")
+        taken = label_key_conflict(shortcut, keymap)
+        if taken is not None:
+            free = "".join(letter for letter in string.ascii_lowercase if label_key_conflict(letter, keymap) is None)
+            raise fail(f"{key}.key", f"{taken}; choose one of the free letters {free!r}")
         if not (isinstance(color, str) and COLOR.fullmatch(color)):
             raise fail(f"{key}.color", "must be '#rrggbb' or a colour name such as 'magenta'")
         attributes = dict(base.attributes) if base else {}

@@ -117,7 +117,7 @@ def test_add_label_with_attributes(tmp_path: Path) -> None:
         """
 [labels.opinion]
 description = "A view, not a fact."
-key = "o"
+key = "p"
 color = "magenta"
 
 [labels.opinion.attributes.stance]
@@ -136,7 +136,7 @@ type = "boolean"
     assert tagset.names() == ["quote", "claim", "hedge", "number", "opinion"]
     opinion = tagset.get("opinion")
     assert opinion is not None
-    assert (opinion.description, opinion.key, opinion.color) == ("A view, not a fact.", "o", "magenta")
+    assert (opinion.description, opinion.key, opinion.color) == ("A view, not a fact.", "p", "magenta")
     assert opinion.attributes["stance"] == AttributeSpec("stance", "enum", "Which side.", ("for", "against"))
     assert opinion.attributes["strength"].type == "integer"
     assert opinion.attributes["sarcastic"].type == "boolean"
@@ -156,9 +156,9 @@ def test_extend_default_label_with_new_attribute(tmp_path: Path) -> None:
 
 
 def test_override_default_label_key_and_colour(tmp_path: Path) -> None:
-    _write(tmp_path / "annotator.toml", '[labels.hedge]\nkey = "k"\ncolor = "#ABCDEF"\n')
+    _write(tmp_path / "annotator.toml", '[labels.hedge]\nkey = "g"\ncolor = "#ABCDEF"\n')
     hedge = load_config(start=tmp_path).tagset.get("hedge")
-    assert hedge is not None and (hedge.key, hedge.color) == ("k", "#ABCDEF")
+    assert hedge is not None and (hedge.key, hedge.color) == ("g", "#ABCDEF")
 
 
 def test_swapping_default_keys_is_allowed(tmp_path: Path) -> None:
@@ -169,7 +169,7 @@ def test_swapping_default_keys_is_allowed(tmp_path: Path) -> None:
 
 # -- errors: every one names the file and the key ---------------------------------
 
-NEW_LABEL = '[labels.opinion]\ndescription = "d"\nkey = "o"\ncolor = "red"\n'
+NEW_LABEL = '[labels.opinion]\ndescription = "d"\nkey = "p"\ncolor = "red"\n'
 
 
 @pytest.mark.parametrize(
@@ -232,13 +232,13 @@ NEW_LABEL = '[labels.opinion]\ndescription = "d"\nkey = "o"\ncolor = "red"\n'
         ('[labels.quote.attributes]\nkind = "string"\n', "labels.quote.attributes.kind", "must be a table"),
         ('[labels.quote]\nattributes = ["speaker"]\n', "labels.quote.attributes", "must be a table of attributes"),
         ('[labels.quote.attributes.Kind]\ntype = "string"\n', "labels.quote.attributes.Kind", "attribute names are"),
-        ('[labels.Opinion]\ndescription = "d"\nkey = "o"\ncolor = "red"\n', "labels.Opinion", "label names are"),
-        ('[labels."opinion\\n"]\ndescription = "d"\nkey = "o"\ncolor = "red"\n', "labels.opinion\n", "label names are"),
+        ('[labels.Opinion]\ndescription = "d"\nkey = "p"\ncolor = "red"\n', "labels.Opinion", "label names are"),
+        ('[labels."opinion\\n"]\ndescription = "d"\nkey = "p"\ncolor = "red"\n', "labels.opinion\n", "label names are"),
         ("[labels]\nquote = 1\n", "labels.quote", "must be a table"),
         ('labels = "quote"\n', "labels", "must be a table of labels"),
-        ('[labels.opinion]\nkey = "o"\ncolor = "red"\n', "labels.opinion.description", "is required for a new label"),
+        ('[labels.opinion]\nkey = "p"\ncolor = "red"\n', "labels.opinion.description", "is required for a new label"),
         ('[labels.opinion]\ndescription = "d"\ncolor = "red"\n', "labels.opinion.key", "is required for a new label"),
-        ('[labels.opinion]\ndescription = "d"\nkey = "o"\n', "labels.opinion.color", "is required for a new label"),
+        ('[labels.opinion]\ndescription = "d"\nkey = "p"\n', "labels.opinion.color", "is required for a new label"),
         ('annotator = ""\n', "annotator", "must be a name"),
         ("annotator = 7\n", "annotator", "must be a name"),
         ('annotations = ""\n', "annotations", "must be a folder path"),
@@ -370,3 +370,47 @@ def test_number_attribute_beyond_the_safe_integer_range_is_refused() -> None:
     problems = default_tagset().attribute_problems("number", {"value": 2**70})
     assert problems and problems[0][0] == "value" and "2**53" in problems[0][1]
     assert default_tagset().attribute_problems("number", {"value": 2**53}) == []
+
+
+# -- label keys against every binding, and the theme ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("letter", "bound"),
+    [
+        ("y", "review.accept"),
+        ("j", "review.next"),
+        ("o", "review.next_version"),
+        ("a", "review.accept_agreed"),
+        ("s", "select.sentence"),
+    ],
+)
+def test_a_label_key_may_not_be_a_key_the_editor_or_the_review_binds(tmp_path: Path, letter: str, bound: str) -> None:
+    """`key = "y"` was accepted, and in `annotator review` y then accepted a candidate instead of tagging."""
+    _write(tmp_path / "annotator.toml", f'[labels.opinion]\ndescription = "d"\nkey = "{letter}"\ncolor = "red"\n')
+    with pytest.raises(ConfigError, match=rf"labels\.opinion\.key: .*{re.escape(bound)}.*free letters"):
+        load_config(start=tmp_path)
+
+
+def test_remapping_a_binding_frees_its_letter_for_a_label(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "annotator.toml",
+        '[keys]\n"review.accept" = "ctrl+a"\n\n[labels.opinion]\ndescription = "d"\nkey = "y"\ncolor = "red"\n',
+    )
+    assert load_config(start=tmp_path).tagset.get("opinion").key == "y"
+
+
+def test_theme(tmp_path: Path) -> None:
+    _write(tmp_path / "annotator.toml", 'theme = "textual-light"\n')
+    assert load_config(start=tmp_path).theme == "textual-light"
+    _write(tmp_path / "annotator.toml", "theme = 3\n")
+    with pytest.raises(ConfigError, match="theme: must be a theme name"):
+        load_config(start=tmp_path)
+
+
+def test_an_unknown_theme_is_a_config_error_before_the_ui_starts(tmp_path: Path) -> None:
+    _write(tmp_path / "annotator.toml", 'theme = "no-such-theme"\ndocuments = ["docs"]\n')
+    _write(tmp_path / "docs" / "a.txt", "Some text.\n")
+    result = run_cli(["annotate", "docs"], cwd=tmp_path)
+    assert result.returncode == EXIT_USAGE
+    assert "theme: unknown theme 'no-such-theme'" in result.stderr and "textual-light" in result.stderr

@@ -10,7 +10,7 @@ from annotator.cli.main import main
 from annotator.model.annotation import AuditEvent, Rejection, SourceSpan, SpanState
 from annotator.model.audit import GENESIS_HASH, chain_hash, event_body
 from annotator.model.editing import AnnotationSet
-from annotator.reports.history import clip, dumps_json, one_line
+from annotator.reports.history import clip, clip_pair, describe, dumps_json, one_line
 
 SAMPLE_LINES = [
     "annotations/a/alice.json: document a, annotator alice, 11 event(s)",
@@ -302,3 +302,136 @@ def test_bad_config_is_usage_error(project: Project, capsys: pytest.CaptureFixtu
     code, lines, err = history(capsys, "annotations/a/alice.json")
     assert (code, lines) == (2, [])
     assert err.startswith("annotator: config error: ")
+
+
+# -- long resizes: where the two texts differ ------------------------------------------------
+
+ARTICLE = (
+    "WASHINGTON — The United States is not ruling out potentially working with the Taliban government on "
+    "counterterrorism, a senior defense official said on Wednesday, as officials weighed how to respond to "
+    "threats.\n"
+)
+
+
+def resized(project: Project, capsys: pytest.CaptureFixture[str], first: str, then: str, text: str = ARTICLE) -> str:
+    """The description of the resize event of a span made on `first` and resized to `then`."""
+    project.write_doc("docs/a.txt", text)
+    aset = project.new_set()
+    span = aset.create(*span_of(text, first), "claim")
+    aset.resize(span.id, *span_of(text, then))
+    project.write("a/alice.json", aset)
+    code, lines, _ = history(capsys, "annotations/a/alice.json")
+    assert code == 0 and " resize " in lines[2]
+    return lines[2].split("  typed  ", 1)[1]
+
+
+def test_long_resize_growing_the_end_shows_the_added_words(project: Project, capsys) -> None:
+    # The span was cut mid-word ("pot"); the resize takes in "potentially working with the Taliban".
+    shown = resized(
+        project,
+        capsys,
+        "The United States is not ruling out pot",
+        "The United States is not ruling out potentially working with the Taliban",
+    )
+    assert shown == "[13, 52) '…ruling out pot' -> [13, 85) '…ruling out potentially working with the Taliban'"
+
+
+def test_long_resize_shrinking_the_end(project: Project, capsys) -> None:
+    shown = resized(
+        project,
+        capsys,
+        "The United States is not ruling out potentially working with the Taliban government",
+        "The United States is not ruling out potentially working with the Taliban",
+    )
+    assert shown == "[13, 96) '…with the Taliban government' -> [13, 85) '…with the Taliban'"
+
+
+def test_long_resize_shrinking_the_start_shows_the_dropped_words(project: Project, capsys) -> None:
+    shown = resized(
+        project,
+        capsys,
+        "WASHINGTON — The United States is not ruling out potentially working",
+        "not ruling out potentially working",
+    )
+    assert shown == "[0, 68) 'WASHINGTON — The United States is not ruling out…' -> [34, 68) 'not ruling out…'"
+
+
+def test_long_resize_moving_both_edges_shows_both(project: Project, capsys) -> None:
+    # The start moves in by three words, the end out by two: both changes show, the shared middle is elided.
+    shown = resized(
+        project,
+        capsys,
+        "The United States is not ruling out potentially working with the Taliban",
+        "not ruling out potentially working with the Taliban government on counterterrorism",
+    )
+    assert shown == (
+        "[13, 85) 'The United States is not ruling…the Taliban' -> "
+        "[34, 116) 'not ruling…the Taliban government on counterterrorism'"
+    )
+
+
+def test_long_span_moved_to_other_text_shows_both_ends(project: Project, capsys) -> None:
+    # Nothing is shared: each side shows where it starts and where it ends.
+    shown = resized(
+        project,
+        capsys,
+        "The United States is not ruling out potentially working with the Taliban",
+        "a senior defense official said on Wednesday, as officials weighed",
+    )
+    assert shown == (
+        "[13, 85) 'The United States is not ruling…working with the Taliban' -> "
+        "[118, 183) 'a senior defense official…Wednesday, as officials weighed'"
+    )
+
+
+def test_long_resize_keeps_control_characters_visible(project: Project, capsys) -> None:
+    text = (
+        "Markets fell sharply on Monday as the central bank\x1b[2J signalled\u202e another rise in rates.\n"
+        "Traders said the move was expected.\n"
+    )
+    first = "Markets fell sharply on Monday as the central bank\x1b[2J signalled"
+    shown = resized(project, capsys, first, first + "\u202e another rise in rates.\nTraders", text)
+    assert "\x1b" not in shown and "\u202e" not in shown and "\n" not in shown
+    assert shown == (
+        "[0, 64) '…bank␛[2J signalled' -> [0, 96) '…bank␛[2J signalled\ufffd another rise in rates.↵Traders'"
+    )
+
+
+def test_short_texts_are_shown_whole() -> None:
+    assert clip_pair("may", "reportedly") == ("may", "reportedly")
+    assert clip_pair("we will act", "we will act soon") == ("we will act", "we will act soon")
+    assert clip_pair("x" * 40, "x" * 39 + "y") == ("x" * 40, "x" * 39 + "y")
+    assert clip_pair("a\tb", "a\tb\nc") == ("a␉b", "a␉b↵c")
+
+
+def combined(before: SpanState, after: SpanState, op: str = "relabel") -> AuditEvent:
+    return AuditEvent(
+        seq=1, at="2026-01-01T00:00:00.000Z", by="alice", op=op, span="s1", before=before, after=after, hash="0" * 64
+    )
+
+
+def test_combined_change_lines_show_where_texts_differ() -> None:
+    start, end = span_of(ARTICLE, "The United States is not ruling out pot")
+    _, longer = span_of(ARTICLE, "The United States is not ruling out potentially working with")
+    note = "Checked against the Pentagon briefing transcript of Wednesday"
+    before = SpanState(start=start, end=end, label="quote", text=ARTICLE[start:end], note=note)
+    after = SpanState(
+        start=start, end=longer, label="claim", text=ARTICLE[start:longer], note=note + " and the Reuters report"
+    )
+    assert describe(combined(before, after)) == (
+        "quote -> claim, [13, 52) '…ruling out pot' -> [13, 73) '…ruling out potentially working with', "
+        "note: '…of Wednesday' -> '…of Wednesday and the Reuters report'"
+    )
+
+
+def test_json_keeps_the_full_texts_of_a_long_resize(project: Project, capsys) -> None:
+    first = "The United States is not ruling out pot"
+    then = "The United States is not ruling out potentially working with the Taliban government on counterterrorism"
+    resized(project, capsys, first, then)
+    assert main(["history", "annotations/a/alice.json", "--format", "json"]) == 0
+    event = orjson.loads(capsys.readouterr().out)["events"][1]
+    assert (event["before"]["text"], event["after"]["text"]) == (first, then)
+    # Too much was added to show whole: both of its ends show, where it starts and the span's new end.
+    assert event["description"] == (
+        "[13, 52) '…ruling out pot' -> [13, 116) '…ruling out potentially working with…counterterrorism'"
+    )

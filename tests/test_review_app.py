@@ -95,8 +95,8 @@ async def test_review_keys_are_in_the_footer_and_only_in_review(project: Project
     app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        shown = [binding.action for (_, binding, enabled, _) in app.screen.active_bindings.values() if binding.show]
-        review = ["app.next_disagreement", "app.next_version", "app.accept", "app.reject_rest", "app.accept_agreed"]
+        shown = [binding.id for (_, binding, enabled, _) in app.screen.active_bindings.values() if binding.show]
+        review = ["review.next", "review.next_version", "review.accept", "review.reject_rest", "review.accept_agreed"]
         assert shown[: len(review)] == review  # first in the Footer, before the annotation keys
         await pilot.press("f1")
         help_text = str(app.screen.query_one("#help-bindings").render())

@@ -1,8 +1,10 @@
 """`annotator agree`: inter-annotator agreement as aligned tables or JSON.
 
-The measures are defined in annotator.review.agreement. Exit status: 0 done,
-1 below --min-f1 or a file that could not be used, 2 usage or config error
-(including nothing to compare).
+The measures are defined in annotator.review.agreement. Gold files (named
+--gold, or adjudicated under any name: annotator.review.gold) are left out
+unless --include-gold, or unless --annotators names their annotator. Exit
+status: 0 done, 1 below --min-f1 or a file that could not be used, 2 usage or
+config error (including nothing to compare).
 """
 
 from __future__ import annotations
@@ -34,16 +36,17 @@ def run(args: argparse.Namespace) -> int:
     if files is None:
         return EXIT_USAGE
 
-    corpus = load_corpus(files, config)
+    corpus = load_corpus(files, config, gold_names=(args.gold,))
     for problem in corpus.problems:
         say(problem)
     bad_files = EXIT_FINDINGS if corpus.problems else EXIT_OK
 
-    found = corpus.annotators()
-    names = _select(args, found)
+    # Gold files, under any name, are the adjudicators' work, not an annotator's: left out unless asked for.
+    compared = corpus if args.include_gold or args.annotators is not None else corpus.without_gold()
+    names = _select(args, corpus.annotators(), compared.annotators())
     if names is None:
         return EXIT_USAGE
-    documents = corpus.document_spans(names)
+    documents = compared.document_spans(names)
     if len(names) < 2 or not any(len(doc.spans) >= 2 for doc in documents):
         where = searched_in(args, config)
         shown = ", ".join(names) or "none"
@@ -72,17 +75,18 @@ def run(args: argparse.Namespace) -> int:
     return bad_files
 
 
-def _select(args: argparse.Namespace, found: Sequence[str]) -> list[str] | None:
-    """The annotators to compare, or None after saying why the choice is wrong."""
+def _select(args: argparse.Namespace, found: Sequence[str], compared: Sequence[str]) -> list[str] | None:
+    """The annotators to compare (`compared`, or those --annotators names among all `found`), or None after
+    saying why the choice is wrong."""
     if args.annotators is None:
-        return [name for name in found if args.include_gold or name != args.gold]
+        return list(compared)
     wanted = list(dict.fromkeys(name.strip() for name in args.annotators.split(",") if name.strip()))
     unknown = [name for name in wanted if name not in found]
     if unknown or len(wanted) < 2:
         problem = f"unknown annotator(s) {', '.join(unknown)}" if unknown else "--annotators needs two names or more"
         say(f"{problem}; the files have: {', '.join(found) or 'none'}")
         return None
-    return sorted(wanted)  # naming the gold annotator here includes it
+    return sorted(wanted)  # naming the annotator of gold files here includes them
 
 
 # ---------------------------------------------------------------- the table

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from annotator.cli.main import EXIT_OK, EXIT_USAGE, project_config
+from annotator.cli.main import EXIT_OK, EXIT_USAGE, project_config, say
 from annotator.model.annotation import NAME_PATTERN
 from annotator.model.document import find_documents
 
@@ -57,5 +57,11 @@ def run(args: argparse.Namespace) -> int:
 
     from annotator.ui.app import AnnotatorApp
 
-    AnnotatorApp(documents, config, annotator, out_dir).run()
-    return EXIT_OK
+    app = AnnotatorApp(documents, config, annotator, out_dir)
+    if (problem := app.theme_problem()) is not None:
+        say(f"config error: {problem}")
+        return EXIT_USAGE
+    app.run()
+    if app.failure:
+        say(app.failure)
+    return app.return_code or EXIT_OK

@@ -1,12 +1,22 @@
-"""`annotator export`: annotation files to another tool's format, streamed."""
+"""`annotator export`: annotation files to another tool's format, streamed.
+
+Without --config, each file's document is read from the project the file lies
+in (see annotator.config), as `annotator validate` checks it; files of several
+projects go out in the order given, and must share one tag set.
+"""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, requested_files, say, searched_in
+
+if TYPE_CHECKING:
+    from annotator.config import Config
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,15 +41,6 @@ def run(args: argparse.Namespace) -> int:
     except InteropError as err:
         say(str(err))
         return EXIT_USAGE
-    messages: list[str] = []
-    options: dict = {"report": lambda message: messages.append(str(message)), "tagset": config.tagset}
-    if fmt == "label-studio":
-        options["as_predictions"] = bool(args.as_predictions)
-    if fmt == "spacy":
-        options["align"] = args.align or "strict"
-        if args.lang:
-            options["lang"] = args.lang  # else each document's own language, then English
-
     files = requested_files(args, config)
     if files is None:
         return EXIT_USAGE
@@ -47,6 +48,18 @@ def run(args: argparse.Namespace) -> int:
         shown = searched_in(args, config)
         say(f"no annotation files found in {shown}; nothing exported")
         return EXIT_FINDINGS
+    configs = _configs(args, files, config)
+    if configs is None:
+        return EXIT_USAGE
+
+    messages: list[str] = []
+    options: dict = {"report": lambda message: messages.append(str(message)), "tagset": configs[0].tagset}
+    if fmt == "label-studio":
+        options["as_predictions"] = bool(args.as_predictions)
+    if fmt == "spacy":
+        options["align"] = args.align or "strict"
+        if args.lang:
+            options["lang"] = args.lang  # else each document's own language, then English
 
     if fmt == "brat":
         # brat keeps one .ann per text: several annotators of a document need a folder each.
@@ -63,10 +76,14 @@ def run(args: argparse.Namespace) -> int:
 
         def records() -> Iterator[ExportRecord]:
             nonlocal exported
-            for record in iter_records(files, config, on_error=skipped.append):
-                exported += 1
-                bar.advance()
-                yield record
+            # Runs of files of one project, so the records keep the order of the files.
+            for _, run in itertools.groupby(zip(files, configs, strict=True), key=lambda pair: id(pair[1])):
+                pairs = list(run)
+                project = pairs[0][1]
+                for record in iter_records([path for path, _ in pairs], project, on_error=skipped.append):
+                    exported += 1
+                    bar.advance()
+                    yield record
             bar.advance(len(skipped))
 
         try:
@@ -96,3 +113,26 @@ def run(args: argparse.Namespace) -> int:
         say(f"{len(skipped)} file(s) not exported; fix them (see 'annotator validate') and export again")
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _configs(args: argparse.Namespace, files: Sequence[Path], config: Config) -> list[Config] | None:
+    """Each file's project config (`config` alone with --config or no PATH), or None after saying why not."""
+    from annotator.config import ConfigError, configs_of
+
+    if args.config or not args.paths:
+        return [config] * len(files)
+    try:
+        configs = configs_of(files, config)
+    except ConfigError as err:
+        say(f"config error: {err}")
+        return None
+    projects = {id(each): each for each in configs}
+    first, *others = projects.values()
+    differ = [each for each in others if list(each.tagset) != list(first.tagset)]
+    if differ:
+        say(
+            f"the files belong to projects with different tag sets ({first.root} and {differ[0].root}); "
+            "export each project on its own"
+        )
+        return None
+    return configs

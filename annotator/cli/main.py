@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -106,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Check annotation files: the JSON Schema, then the rules a schema cannot express "
             "(document found and unchanged, offsets, span text, labels, attributes, unique ids, "
-            "duplicates, audit trail). Exit 0 when clean, 1 with findings, 2 on a usage or config error."
+            "duplicates, audit trail). Each file is checked against the project it lies in. "
+            "Exit 0 when clean, 1 with findings, 2 on a usage or config error."
         ),
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the annotations folder)")
@@ -270,7 +272,12 @@ def _add_review(commands) -> None:
     agree.add_argument(
         "--annotators", metavar="A,B,...", help="compare only these annotators (default: all but the gold files)"
     )
-    agree.add_argument("--gold", metavar="NAME", default=GOLD, help=f"the adjudicated annotator (default: {GOLD})")
+    agree.add_argument(
+        "--gold",
+        metavar="NAME",
+        default=GOLD,
+        help=f"the adjudicated annotator (default: {GOLD}); files with adjudicated spans are gold whatever their name",
+    )
     agree.add_argument("--include-gold", action="store_true", help="compare the gold files like any annotator")
     agree.add_argument(
         "--disagreements",
@@ -288,8 +295,8 @@ def _add_review(commands) -> None:
             "Open a document with every annotator's spans, walk through the disagreements and settle "
             "each one with keys: accept a version, reject all, edit or add. Agreed spans can be accepted "
             "in bulk. The result is the gold annotation file (annotator 'gold' by default); each gold span "
-            "records which annotators had it, who adjudicated it and when. Leave at any time: the review "
-            "resumes where it stopped."
+            "records which annotators had it, who adjudicated it and when. Earlier gold files, under any "
+            "name, are not taken for annotators. Leave at any time: the review resumes where it stopped."
         ),
     )
     review.add_argument("document", metavar="DOC", help="the document: its path (e.g. seeds/x.txt) or its id")
@@ -333,6 +340,9 @@ def _add_review(commands) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and os.path.exists(argv[0]):
+        argv.insert(0, "annotate")  # `annotator seeds/x.txt` opens it, as `annotator` alone opens the seeds
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["annotate"])

@@ -1,19 +1,28 @@
-"""`annotator review DOC`: adjudicate a document's annotations into its gold file."""
+"""`annotator review DOC`: adjudicate a document's annotations into its gold file.
+
+The annotators are the files in the document's folder, except gold files: the
+one being written (--gold NAME) and any other, recognised by name ("gold", the
+default) or by content (annotator.review.gold), so that an earlier review's
+gold file is never reviewed as if an annotator had made it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.annotate_cmd import resolve_annotator
 from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
 from annotator.model.annotation import NAME_PATTERN
 
+if TYPE_CHECKING:
+    from annotator.model.annotation import AnnotationFile
+
 
 def run(args: argparse.Namespace) -> int:
     from annotator.model.document import DocumentError, find_documents, load_document, load_meta
-    from annotator.validation.engine import load_annotation_file
 
     config = project_config(args)
     if config is None:
@@ -49,29 +58,49 @@ def run(args: argparse.Namespace) -> int:
         say(str(err))
         return EXIT_USAGE
 
-    sources = {}
     folder = out_dir / doc_id
+    sources = review_sources(folder, args.gold, sha256, relative)
+    if sources is None:
+        return EXIT_FINDINGS
+    if not sources:
+        say(f"nobody has annotated {relative} yet: no annotation files in {folder}, gold files aside")
+        return EXIT_USAGE
+
+    from annotator.ui.review_app import ReviewApp
+
+    app = ReviewApp(relative, config, args.gold, adjudicator, out_dir, sources)
+    if (problem := app.theme_problem()) is not None:
+        say(f"config error: {problem}")
+        return EXIT_USAGE
+    app.run()
+    if app.failure:
+        say(app.failure)
+    return app.return_code or EXIT_OK
+
+
+def review_sources(folder: Path, gold: str, sha256: str, relative: str) -> dict[str, AnnotationFile] | None:
+    """The annotators' files of the document in `folder`, by annotator, leaving out every gold file;
+    None after saying why a file cannot be used. `sha256` is the document's text now, `relative` its path."""
+    from annotator.review.gold import GOLD, is_gold
+    from annotator.validation.engine import load_annotation_file
+
+    sources = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        if path.stem == args.gold:
+        if path.stem == gold:  # the gold file being written, whatever it holds
             continue
         try:
             model, _ = load_annotation_file(path)
         except (OSError, ValueError) as err:
             first = str(err).splitlines()[0] if str(err) else str(path)
             say(f"cannot review with {path}: {first}; run 'annotator validate {path}'")
-            return EXIT_FINDINGS
+            return None
+        if is_gold(model, (gold, GOLD)):
+            continue
         if model.document.sha256 != sha256:
             say(
                 f"{path}: cannot be reviewed: document changed since annotation ({relative} no longer has "
                 "the text these spans were made on)"
             )
-            return EXIT_FINDINGS
+            return None
         sources[model.annotator] = model
-    if not sources:
-        say(f"nobody has annotated {relative} yet: no annotation files in {folder}")
-        return EXIT_USAGE
-
-    from annotator.ui.review_app import ReviewApp
-
-    ReviewApp(relative, config, args.gold, adjudicator, out_dir, sources).run()
-    return EXIT_OK
+    return sources

@@ -9,6 +9,7 @@ and span offsets can be used on the display string unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 REPLACEMENT = "\ufffd"
 
@@ -55,3 +56,20 @@ def display_text(text: str) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(_placeholder, text)
+
+
+def details_text(attributes: Mapping[str, object], note: str | None) -> str:
+    """A span's attributes and note on one terminal-safe line:
+    "speaker: Mark Milley · value: 2000 · note: rounded"."""
+    parts = [f"{name}: {_value_text(value)}" for name, value in sorted(attributes.items())]
+    if note:
+        parts.append(f"note: {note}")
+    return display_text(" · ".join(parts)).replace("\n", " ")
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import getpass
 import os
 import queue
 import socket
@@ -25,7 +26,7 @@ from pydantic import ValidationError
 
 from annotator.model.annotation import AnnotationFile, AuditEvent, Rejection, Span, Status
 from annotator.model.document import Document
-from annotator.model.editing import AnnotationSet, EditError, span_sort_key
+from annotator.model.editing import AnnotationSet, EditError, span_sort_key, utc_now
 from annotator.model.tagset import TagSet
 from annotator.storage import (
     MISSING,
@@ -85,7 +86,10 @@ class _Lock:
                 except BlockingIOError:
                     holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "another process"
                     os.close(fd)
-                    raise LockedError(f"{path} is already open for editing by {holder}") from None
+                    raise LockedError(
+                        f"{path} is already open for editing by {holder}; close that session first, "
+                        "or annotate under another name (--annotator NAME)"
+                    ) from None
                 except BaseException:
                     os.close(fd)
                     raise
@@ -97,7 +101,7 @@ class _Lock:
                 os.close(fd)
             self.fd = fd
             os.ftruncate(fd, 0)
-            os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
+            os.write(fd, f"{_user()} (pid {os.getpid()} on {socket.gethostname()}, since {utc_now()})\n".encode())
         except LockedError:
             raise
         except OSError as err:
@@ -111,6 +115,13 @@ class _Lock:
         with contextlib.suppress(OSError):
             self.path.unlink()
         os.close(self.fd)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "someone"
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -134,9 +134,5 @@ DEFAULT_LABELS: tuple[LabelSpec, ...] = (
 )
 
 
-# Keys the editor binds itself; a label cannot use them.
-RESERVED_KEYS = frozenset("vwsdrebuxVWSDREBUX123456789[](){}<>?")
-
-
 def default_tagset() -> TagSet:
     return TagSet(DEFAULT_LABELS)

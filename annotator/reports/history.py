@@ -1,9 +1,13 @@
 """The audit trail of one annotation file as a timeline.
 
 Each event becomes one line: seq, time, who, operation, span, where it came
-from, and a readable account of the change. The hash chain is checked on the
-way. For a gold (adjudicated) file, each adjudicated span's create event is
-followed back into the annotators' own files, read from the same folder.
+from, and a readable account of the change. A text shown before and after
+(a resize, a note) is shown whole up to TEXT_LIMIT characters; beyond, both
+sides are windows on where they differ, so a moved edge is never clipped away.
+The JSON output keeps the full texts. The hash chain is checked on the way.
+For a gold (adjudicated) file (annotator.review.gold), each adjudicated span's
+create event is followed back into the annotators' own files, read from the
+same folder.
 
 Pure apart from reading those files: no UI imports. Every string that came
 from a file is made single-line and terminal-safe before it is shown.
@@ -22,6 +26,7 @@ import orjson
 from annotator.editor.display import display_text
 from annotator.model.annotation import AnnotationFile, AuditEvent, Rejection, SpanState
 from annotator.model.audit import verify_chain
+from annotator.review.gold import is_gold
 from annotator.validation.engine import load_annotation_file
 
 TEXT_LIMIT = 40  # span text and note values are clipped to this many characters
@@ -85,6 +90,174 @@ def dumps_json(data: Any) -> str:
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
+# -- a before/after pair of texts -------------------------------------------------------
+#
+# Clipping each side from its start hides a change at the end of a long span, and
+# a moved start shifts everything after it. So the two texts are aligned first:
+# each is cut into the runs the other shares ("context") and the runs that changed
+# (possibly empty on one side: the words a resize dropped or added). When either
+# text is too long to show whole, both are shown as windows: every change, and a
+# little of the shared text beside it, with "…" for what is left out.
+
+CONTEXT = 15  # shared characters shown beside a change, at most
+MIN_CONTEXT = 10  # ... and at least, when long changes need the room
+MIN_CHANGE = 16  # characters of a change shown, at least, when it is cut
+WINDOW_EXTRA = 10  # a window of a long text may be this much longer than TEXT_LIMIT
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of one side of a pair: shared with the other side, or changed (then possibly empty)."""
+
+    text: str
+    changed: bool
+
+
+def clip_pair(before: str, after: str, limit: int = TEXT_LIMIT) -> tuple[str, str]:
+    """Both texts printable and at most `limit` long, showing where they differ (common prefix and suffix)."""
+    return _windows(before, after, _aligned_by_text(before, after), limit)
+
+
+def clip_states(before: SpanState, after: SpanState, limit: int = TEXT_LIMIT) -> tuple[str, str]:
+    """As clip_pair for a span's text before and after a change, aligned by the offsets where they fit the texts."""
+    aligned = _aligned_by_offsets(before, after) or _aligned_by_text(before.text, after.text)
+    return _windows(before.text, after.text, aligned, limit)
+
+
+def _windows(before: str, after: str, aligned: tuple[list[Piece], list[Piece]], limit: int) -> tuple[str, str]:
+    if before == after:
+        return clip(before, limit), clip(after, limit)
+    if len(before) <= limit and len(after) <= limit:
+        return one_line(before), one_line(after)
+    # A window may take a little more room than a clipped text: it may have to show two changes.
+    room = limit + WINDOW_EXTRA
+    # Both sides have the same shared pieces: the same context width keeps them parallel.
+    width = _context_width(aligned, room)
+    return _window(aligned[0], width, room), _window(aligned[1], width, room)
+
+
+def _aligned_by_text(before: str, after: str) -> tuple[list[Piece], list[Piece]]:
+    """Common prefix, the differing middles, common suffix."""
+    prefix = _common_prefix(before, after)
+    room = min(len(before), len(after)) - prefix  # the suffix must not reuse prefix characters
+    suffix = min(_common_prefix(before[::-1], after[::-1]), room)
+
+    def pieces(text: str) -> list[Piece]:
+        middle = Piece(text[prefix : len(text) - suffix], changed=True)
+        shared = [Piece(text[:prefix], False), middle, Piece(text[len(text) - suffix :], False)]
+        return [piece for piece in shared if piece.changed or piece.text]
+
+    return pieces(before), pieces(after)
+
+
+def _common_prefix(first: str, second: str) -> int:
+    for index, (one, other) in enumerate(zip(first, second, strict=False)):
+        if one != other:
+            return index
+    return min(len(first), len(second))
+
+
+def _aligned_by_offsets(before: SpanState, after: SpanState) -> tuple[list[Piece], list[Piece]] | None:
+    """Where the two ranges overlap is the shared text; each moved edge is a change. None if they do not
+    overlap or the texts do not fit the offsets (a hand-edited or forged trail)."""
+    if any(len(state.text) != state.end - state.start for state in (before, after)):
+        return None
+    low, high = max(before.start, after.start), min(before.end, after.end)
+    if low >= high:
+        return None
+    shared = before.text[low - before.start : high - before.start]
+    if shared != after.text[low - after.start : high - after.start]:
+        return None
+
+    def pieces(state: SpanState) -> list[Piece]:
+        result = [Piece(state.text[: low - state.start], True)] if before.start != after.start else []
+        result.append(Piece(shared, False))
+        if before.end != after.end:
+            result.append(Piece(state.text[high - state.start :], True))
+        return result
+
+    return pieces(before), pieces(after)
+
+
+def _context_width(aligned: tuple[list[Piece], list[Piece]], limit: int) -> int:
+    """What the longer changes leave for context, after one "…" per shared piece, within bounds."""
+    pieces = aligned[0]
+    changed = max(sum(len(piece.text) for piece in side if piece.changed) for side in aligned)
+    sides = [_touches(pieces, index) for index, piece in enumerate(pieces) if not piece.changed]
+    count = sum(before + after for before, after in sides)
+    if not count:
+        return CONTEXT
+    return max(MIN_CONTEXT, min(CONTEXT, (limit - changed - len(sides)) // count))
+
+
+def _window(pieces: list[Piece], width: int, limit: int) -> str:
+    """Every changed piece (cut in its middle if need be) with shared context beside it, about `limit` long."""
+    shown = {
+        index: _context(piece.text, *_touches(pieces, index), width)
+        for index, piece in enumerate(pieces)
+        if not piece.changed
+    }
+    budget = max(limit - sum(len(text) for text in shown.values()), MIN_CHANGE)
+    fitted = iter(_fit([piece.text for piece in pieces if piece.changed], budget))
+    return one_line("".join(shown[index] if index in shown else next(fitted) for index in range(len(pieces))))
+
+
+def _touches(pieces: list[Piece], index: int) -> tuple[bool, bool]:
+    """Whether a shared piece has a change before it and after it."""
+    return (index > 0 and pieces[index - 1].changed, index + 1 < len(pieces) and pieces[index + 1].changed)
+
+
+def _context(text: str, change_before: bool, change_after: bool, width: int) -> str:
+    """The ends of a shared run that touch a change, from a word boundary where one is near; "…" for the rest."""
+    head = _head(text, width) if change_before else ""
+    tail = _tail(text, width) if change_after else ""
+    # Word boundaries may stretch the ends until "…" would stand for almost nothing: then show it all.
+    return text if len(head) + len(tail) + 1 >= len(text) else f"{head}…{tail}"
+
+
+def _head(text: str, width: int) -> str:
+    """About the first `width` characters, ending at a word's end when one is near."""
+    if len(text) <= width + width // 2:
+        return text
+    beyond = text.find(" ", width, width + width // 2)
+    if beyond >= 0:
+        return text[:beyond].rstrip()
+    within = text.rfind(" ", width // 2, width)
+    return text[:within].rstrip() if within >= 0 else text[:width]
+
+
+def _tail(text: str, width: int) -> str:
+    """About the last `width` characters, starting at a word's start when one is near."""
+    start = len(text) - width
+    if start <= width // 2:
+        return text
+    before = text.rfind(" ", max(start - width // 2, 0), start + 1)
+    if before >= 0:
+        return text[before + 1 :].lstrip()
+    within = text.find(" ", start, len(text) - width // 2)
+    return text[within + 1 :].lstrip() if within >= 0 else text[start:]
+
+
+def _fit(texts: list[str], budget: int) -> list[str]:
+    """The texts within `budget` characters together, the shortest whole, the others cut in the middle."""
+    widths: dict[int, int] = {}
+    left = budget
+    order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+    for done, index in enumerate(order):
+        widths[index] = min(len(texts[index]), left // (len(texts) - done))
+        left -= widths[index]
+    return [_cut_middle(text, widths[index]) for index, text in enumerate(texts)]
+
+
+def _cut_middle(text: str, width: int) -> str:
+    """Both ends of a change (where it meets the shared text, and the span's new edge) and "…" between."""
+    if len(text) <= width:
+        return text
+    keep = max(width - 1, 2)
+    head, tail = _head(text, (keep + 1) // 2), _tail(text, keep // 2)
+    return text if len(head) + len(tail) + 1 >= len(text) else f"{head}…{tail}"
+
+
 # -- describing one event -------------------------------------------------------------
 
 
@@ -92,10 +265,23 @@ def _where(state: SpanState) -> str:
     return f"[{state.start}, {state.end}) '{clip(state.text)}'"
 
 
+def _moved(before: SpanState, after: SpanState) -> str:
+    """A change of offsets or text: both sides, windowed on what changed when they are long."""
+    shown_before, shown_after = clip_states(before, after)
+    return f"[{before.start}, {before.end}) '{shown_before}' -> [{after.start}, {after.end}) '{shown_after}'"
+
+
+def _value_change(before: Any, after: Any) -> str:
+    if isinstance(before, str) and isinstance(after, str):
+        shown_before, shown_after = clip_pair(before, after)
+        return f"'{shown_before}' -> '{shown_after}'"
+    return f"{show_value(before)} -> {show_value(after)}"
+
+
 def _attribute_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     names = sorted(set(before) | set(after))
     return [
-        f"{one_line(name)}: {show_value(before.get(name))} -> {show_value(after.get(name))}"
+        f"{one_line(name)}: {_value_change(before.get(name), after.get(name))}"
         for name in names
         if before.get(name) != after.get(name)
     ]
@@ -121,17 +307,17 @@ def describe(event: AuditEvent) -> str:
     if before is None or after is None:
         return ""
     if event.op == "resize":
-        return f"{_where(before)} -> {_where(after)}"
+        return _moved(before, after)
     changes = []
     if before.label != after.label:
         changes.append(f"{before.label} -> {after.label}")
     if (before.start, before.end, before.text) != (after.start, after.end, after.text):
-        changes.append(f"{_where(before)} -> {_where(after)}")
+        changes.append(_moved(before, after))
     changes += _attribute_changes(before.attributes, after.attributes)
     if before.note != after.note:
-        changes.append(f"note: {show_value(before.note)} -> {show_value(after.note)}")
+        changes.append(f"note: {_value_change(before.note, after.note)}")
     if before.group != after.group:
-        changes.append(f"group: {show_value(before.group)} -> {show_value(after.group)}")
+        changes.append(f"group: {_value_change(before.group, after.group)}")
     return ", ".join(changes) or "no change"
 
 
@@ -156,15 +342,6 @@ def check_chain(events: Sequence[AuditEvent]) -> ChainCheck:
 def _sources_of(event: AuditEvent) -> list[tuple[str, str]]:
     """(annotator, span id) pairs of the annotators' spans a gold span was taken from."""
     return [(ref.annotator, ref.span) for ref in event.adjudicated_from or []]
-
-
-def is_gold(file: AnnotationFile, gold_name: str = "gold") -> bool:
-    """A gold file: named so, or carrying adjudication provenance."""
-    return (
-        file.annotator == gold_name
-        or bool(file.rejected)
-        or any(event.origin == "adjudicated" or event.adjudicated_from for event in file.history)
-    )
 
 
 @dataclass

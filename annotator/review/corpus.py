@@ -1,10 +1,12 @@
 """Annotation files grouped by document for comparison: {document id: {annotator: ComparedFile}}.
 
 Only what agreement compares is read: the document reference (id, length,
-hash), the annotator and the spans. A file whose JSON has those in the right
-shape is taken as is (the full pydantic validation of the audit trail costs
-five times as much and says nothing about agreement; `annotator validate`
-checks the rest). Any other file goes through the project's loader
+hash), the annotator and the spans, and whether the file is a gold
+(adjudicated) file by the rule of annotator.review.gold, from the same parsed
+JSON. A file whose JSON has those in the right shape is taken as is (the full
+pydantic validation of the audit trail costs five times as much and says
+nothing about agreement; `annotator validate` checks the rest). Any other
+file goes through the project's loader
 (annotator.validation.engine.load_annotation_file), so a bad file is reported
 in the validator's words, in one line naming the file, and left out.
 
@@ -15,7 +17,7 @@ each span its text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from annotator.config import Config
 from annotator.interop.corpus import annotation_paths
 from annotator.model.annotation import ID_PATTERN, LABEL_PATTERN, NAME_PATTERN, SCHEMA_VERSION, SHA256_PATTERN
 from annotator.review.agreement import DocumentSpans, Span
+from annotator.review.gold import GOLD, is_gold, is_gold_data
 from annotator.validation.engine import load_annotation_file
 
 _NAME = re.compile(NAME_PATTERN)
@@ -44,6 +47,7 @@ class ComparedFile:
     sha256: str
     annotator: str
     spans: tuple[Span, ...]
+    gold: bool = False  # an adjudicated file (annotator.review.gold), not an annotator's own work
 
 
 @dataclass
@@ -53,6 +57,15 @@ class Corpus:
 
     def annotators(self) -> list[str]:
         return sorted({name for files in self.documents.values() for name in files})
+
+    def without_gold(self) -> Corpus:
+        """The same corpus without its gold files (the problems are kept)."""
+        documents = {}
+        for doc_id, files in self.documents.items():
+            kept = {name: file for name, file in files.items() if not file.gold}
+            if kept:
+                documents[doc_id] = kept
+        return Corpus(documents, self.problems)
 
     def document_spans(self, annotators: Iterable[str]) -> list[DocumentSpans]:
         """The documents, sorted by id, with the spans of those of `annotators` who annotated each."""
@@ -66,8 +79,9 @@ class Corpus:
         return result
 
 
-def load_corpus(paths: Iterable[Path] | None, config: Config) -> Corpus:
-    """Load the annotation files under `paths` (default: the annotations folder)."""
+def load_corpus(paths: Iterable[Path] | None, config: Config, gold_names: Collection[str] = (GOLD,)) -> Corpus:
+    """Load the annotation files under `paths` (default: the annotations folder); files of an annotator
+    in `gold_names`, or with adjudication provenance, are marked gold."""
     corpus = Corpus()
     seen: set[Path] = set()
     for path in annotation_paths(paths, config):
@@ -75,20 +89,20 @@ def load_corpus(paths: Iterable[Path] | None, config: Config) -> Corpus:
         if resolved in seen:  # the same file reached through two PATHs
             continue
         seen.add(resolved)
-        file = load_compared_file(path, corpus.problems)
+        file = load_compared_file(path, corpus.problems, gold_names)
         if file is not None and _consistent(file, corpus):
             corpus.documents.setdefault(file.document_id, {})[file.annotator] = file
     return corpus
 
 
-def load_compared_file(path: Path, problems: list[str]) -> ComparedFile | None:
+def load_compared_file(path: Path, problems: list[str], gold_names: Collection[str] = (GOLD,)) -> ComparedFile | None:
     """The file's document reference and spans, or None after adding a one-line problem."""
     try:
         raw = path.read_bytes()
     except OSError as err:
         problems.append(f"{path}: cannot read: {err.strerror or err}")
         return None
-    file = _fast(path, raw) or _validated(path, problems)
+    file = _fast(path, raw, gold_names) or _validated(path, problems, gold_names)
     if file is None:
         return None
     for index, span in enumerate(file.spans):
@@ -101,7 +115,7 @@ def load_compared_file(path: Path, problems: list[str]) -> ComparedFile | None:
     return file
 
 
-def _fast(path: Path, raw: bytes) -> ComparedFile | None:
+def _fast(path: Path, raw: bytes, gold_names: Collection[str]) -> ComparedFile | None:
     """The common case, a well-formed file, without building pydantic models; None if anything is unusual."""
     try:
         data = orjson.loads(raw)
@@ -127,14 +141,14 @@ def _fast(path: Path, raw: bytes) -> ComparedFile | None:
         if not _LABEL.match(label):
             return None
         spans.append(Span(start, end, label, text))
-    return ComparedFile(path, doc_id, length, sha256, annotator, tuple(spans))
+    return ComparedFile(path, doc_id, length, sha256, annotator, tuple(spans), is_gold_data(data, gold_names))
 
 
 def _is_int(value: Any, equal: int | None = None) -> bool:
     return type(value) is int and value >= 0 and (equal is None or value == equal)
 
 
-def _validated(path: Path, problems: list[str]) -> ComparedFile | None:
+def _validated(path: Path, problems: list[str], gold_names: Collection[str]) -> ComparedFile | None:
     """Through the full loader: it accepts what the schema accepts, and explains what it does not."""
     try:
         model, _ = load_annotation_file(path)
@@ -153,7 +167,7 @@ def _validated(path: Path, problems: list[str]) -> ComparedFile | None:
         return None
     ref = model.document
     spans = tuple(Span(s.start, s.end, s.label, s.text) for s in model.spans)
-    return ComparedFile(path, ref.id, ref.length, ref.sha256, model.annotator, spans)
+    return ComparedFile(path, ref.id, ref.length, ref.sha256, model.annotator, spans, is_gold(model, gold_names))
 
 
 def _consistent(file: ComparedFile, corpus: Corpus) -> bool:

@@ -14,30 +14,36 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer
 
 from annotator.config import Config
 from annotator.editor import motion
-from annotator.editor.display import display_text
+from annotator.editor.display import details_text, display_text
 from annotator.editor.numbers import parse_number
 from annotator.editor.persistence import OpenError, WorkFile
+from annotator.editor.search import SearchError, SearchState
 from annotator.editor.session import Change, EditorSession
+from annotator.keys import APP_BINDINGS, KeyBinding, all_bindings
 from annotator.model.annotation import Span
 from annotator.model.document import Document, DocumentError, load_document
 from annotator.model.editing import EditError
 from annotator.storage import StorageError
+from annotator.ui.bindings import FooterOrderScreen, HelpRows, help_sections, textual_bindings
 from annotator.ui.commands import AnnotatorCommands
 from annotator.ui.screens.confirm import ConfirmScreen
+from annotator.ui.screens.goto import GotoScreen
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.relabel import RelabelScreen
 from annotator.ui.screens.span_details import SpanDetails, SpanDetailsScreen
-from annotator.ui.widgets.document_view import DocumentView
+from annotator.ui.widgets.document_view import DocumentView, MarkKind
 from annotator.ui.widgets.legend import Legend
+from annotator.ui.widgets.search_bar import SearchBar
 from annotator.ui.widgets.span_list import SpanList
-from annotator.ui.widgets.status_line import StatusLine
+from annotator.ui.widgets.status_line import SaveState, StatusLine
 
 SAVE_DELAY = 0.5
 CHECK_DELAY = 2.0
@@ -60,21 +66,9 @@ class AnnotatorApp(App[None]):
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "widgets/side_panel.tcss", "screens/screens.tcss"]
     COMMANDS = App.COMMANDS | {AnnotatorCommands}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "help", id="app.help"),
-        Binding("question_mark", "help", "help", show=False, id="app.help_alt"),
-        Binding("ctrl+z", "undo", "undo", priority=True, id="app.undo"),
-        Binding("ctrl+y", "redo", "redo", priority=True, id="app.redo"),
-        Binding("u", "undo", "undo", show=False, id="app.undo_alt"),
-        Binding("ctrl+r", "redo", "redo", show=False, id="app.redo_alt"),
-        Binding("ctrl+s", "save", "save", show=False, id="app.save"),
-        Binding("ctrl+d", "toggle_done", "done", id="app.toggle_done"),
-        Binding("greater_than_sign", "next_document", "next doc", id="app.next_document"),
-        Binding("less_than_sign", "previous_document", "prev doc", show=False, id="app.previous_document"),
-        Binding("f2", "toggle_span_list", "span list", show=False, id="app.toggle_span_list"),
-        Binding("ctrl+l", "focus_span_list", "focus span list", show=False, id="app.focus_span_list"),
-        Binding("ctrl+q", "quit", "quit", priority=True, id="app.quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = textual_bindings(APP_BINDINGS)
+    # Screen classes by width: below 72 columns the side panel hides by itself (app.tcss).
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (72, "-normal")]
 
     def __init__(
         self,
@@ -96,20 +90,31 @@ class AnnotatorApp(App[None]):
         self._save_timer: Timer | None = None
         self._check_timer: Timer | None = None
         self._validator = None
-        self._save_state = "saved"
+        self._save_state = SaveState.SAVED
         self._problems: int | None = None
+        self._open_failures: list[str] = []
+        self.failure: str | None = None  # why the app stopped on its own, for the command to print
+        self.search = SearchState()
 
     # -- layout --------------------------------------------------------------
+
+    def get_default_screen(self) -> FooterOrderScreen:
+        return FooterOrderScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         placeholder = EditorSession.empty(self.tagset)
         with Horizontal(id="main"):
             yield DocumentView(placeholder, id="document")
             with Vertical(id="side"):
-                yield Legend(self.tagset, id="legend")
-                yield SpanList(placeholder, id="spans")
+                yield from self.compose_side(placeholder)
+        yield SearchBar(id="search")
         yield StatusLine(id="status")
-        yield Footer()
+        yield Footer(compact=True)
+
+    def compose_side(self, placeholder: EditorSession) -> ComposeResult:
+        """The side panel's widgets."""
+        yield Legend(self.tagset, id="legend")
+        yield SpanList(placeholder, id="spans")
 
     @property
     def view(self) -> DocumentView:
@@ -119,7 +124,17 @@ class AnnotatorApp(App[None]):
     def span_list(self) -> SpanList:
         return self.query_one(SpanList)
 
+    def theme_problem(self) -> str | None:
+        """Why the configured theme cannot be used, or None."""
+        theme = self.config.theme
+        if theme is None or theme in self.available_themes:
+            return None
+        where = f"{self.config.source}: " if self.config.source else ""
+        return f"{where}theme: unknown theme {theme!r} (themes: {', '.join(sorted(self.available_themes))})"
+
     def on_mount(self) -> None:
+        if self.config.theme is not None and self.theme_problem() is None:
+            self.theme = self.config.theme
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         self.query_one("#spans").border_title = "spans"
@@ -127,8 +142,15 @@ class AnnotatorApp(App[None]):
             item.annotation_path = self._annotation_path_for(item.relative_path)
             item.done = _status_is_done(item.annotation_path)
         self.view.focus()
-        if not self._open(self.position):
-            self._open_next_available(1)
+        if not self._open(self.position) and not self._open_next_available(1):
+            self._exit_with_nothing_open()
+
+    def _exit_with_nothing_open(self) -> None:
+        """Leave at once, with status 1 and `failure` saying why, rather than show an empty app."""
+        reasons = "\n".join(f"  {display_text(failure)}" for failure in dict.fromkeys(self._open_failures))
+        count = "the document" if len(self.queue) == 1 else f"any of the {len(self.queue)} documents"
+        self.failure = f"cannot open {count}:\n{reasons}"
+        self.exit(return_code=1)
 
     def _annotation_path_for(self, relative_path: str) -> Path:
         full = self.config.root / relative_path
@@ -147,6 +169,7 @@ class AnnotatorApp(App[None]):
         try:
             document = load_document(self.config.root, item.relative_path)
         except DocumentError as err:
+            self._open_failures.append(str(err))
             self.notify(display_text(str(err)), title="cannot open document", severity="error", markup=False, timeout=8)
             return False
         item.annotation_path = self.out_dir / document.id / f"{self.annotator}.json"
@@ -159,6 +182,7 @@ class AnnotatorApp(App[None]):
                 on_error=lambda message: self.call_from_thread(self._report_error, message),
             )
         except OpenError as err:
+            self._open_failures.append(str(err))
             self.notify(
                 display_text(str(err)), title="cannot open annotations", severity="error", markup=False, timeout=10
             )
@@ -173,7 +197,7 @@ class AnnotatorApp(App[None]):
         self.session.subscribe(self._after_change)
         self.view.set_session(self.session)
         self.span_list.set_session(self.session)
-        self._save_state = "unsaved" if work_file.dirty else "saved"
+        self._save_state = SaveState.UNSAVED if work_file.dirty else SaveState.SAVED
         self._problems = None
         self._refresh_side()
         self.sub_title = document.meta.title or document.id
@@ -197,11 +221,12 @@ class AnnotatorApp(App[None]):
         gc.set_threshold(700, 10, 10_000)
         return True
 
-    def _open_next_available(self, step: int) -> None:
+    def _open_next_available(self, step: int) -> bool:
         for offset in range(1, len(self.queue)):
             candidate = (self.position + step * offset) % len(self.queue)
             if self._open(candidate):
-                return
+                return True
+        return False
 
     def _close_current(self) -> None:
         if self.work_file is None:
@@ -220,7 +245,7 @@ class AnnotatorApp(App[None]):
     def _after_change(self, change: Change) -> None:
         if self.work_file is not None:
             self.work_file.record()
-        self._save_state = "unsaved"
+        self._save_state = SaveState.UNSAVED
         self._update_status()
         # In the same frame as the text: a second frame right after it made the
         # next key wait for Textual's 60 fps pacing (undo p95 19 ms at 1 MB).
@@ -242,7 +267,9 @@ class AnnotatorApp(App[None]):
         session = self.session
         if session is None or self.document is None:
             return
-        here = [span.label for span in session.spans_at_cursor()]
+        spans_here = session.spans_at_cursor()
+        here = [span.label for span in spans_here]
+        shown = self._span_here_quietly(spans_here)
         self.query_one(StatusLine).update_state(
             document=self.document.meta.title or self.document.id,
             position=self.position + 1,
@@ -254,7 +281,18 @@ class AnnotatorApp(App[None]):
             spans_here=here,
             saved=self._save_state,
             problems=self._problems,
+            mark=session.anchor if session.marking else None,
+            details=details_text(shown.attributes, shown.note) if shown is not None else "",
         )
+
+    def _span_here_quietly(self, spans_here: list[Span]) -> Span | None:
+        """The span whose details the status line shows: the focused one, else the innermost here."""
+        focused = self.view.focused_span
+        if focused is not None and self.session is not None:
+            span = self.session.annotations.spans.get(focused)
+            if span is not None:
+                return span
+        return spans_here[0] if spans_here else None
 
     def on_document_view_cursor_moved(self, message: DocumentView.CursorMoved) -> None:
         if self.session is None:
@@ -293,7 +331,7 @@ class AnnotatorApp(App[None]):
 
     def _saved(self, work_file: WorkFile) -> None:
         if work_file is self.work_file:
-            self._save_state = "unsaved" if work_file.dirty else "saved"
+            self._save_state = SaveState.UNSAVED if work_file.dirty else SaveState.SAVED
             self._update_status()
             # Validity is checked a little later, on what this save wrote.
             if self._check_timer is not None:
@@ -306,7 +344,7 @@ class AnnotatorApp(App[None]):
             self._update_status()
 
     def _save_failed(self, message: str) -> None:
-        self._save_state = "save failed"
+        self._save_state = SaveState.FAILED
         self._update_status()
         self._report_error(self.work_file.last_error if self.work_file and self.work_file.last_error else message)
 
@@ -361,16 +399,13 @@ class AnnotatorApp(App[None]):
                 self.view.focus_span(span.id, move_cursor=False)
 
     def _span_here(self) -> Span | None:
+        """The span an edit key acts on (see `_span_here_quietly`); says so when there is none."""
         if self.session is None:
             return None
-        focused = self.view.focused_span
-        if focused and focused in self.session.annotations.spans:
-            return self.session.annotations.spans[focused]
-        here = self.session.spans_at_cursor()
-        if not here:
+        span = self._span_here_quietly(self.session.spans_at_cursor())
+        if span is None:
             self.notify("No span under the cursor.", severity="warning", markup=False, timeout=3)
-            return None
-        return here[0]
+        return span
 
     def action_delete_span(self) -> None:
         span = self._span_here()
@@ -472,7 +507,7 @@ class AnnotatorApp(App[None]):
             except StorageError as err:
                 self._save_failed(str(err))
                 return
-            self._save_state = "saved"
+            self._save_state = SaveState.SAVED
             self._update_status()
             self.notify("Saved." if saved else "Nothing to save.", markup=False, timeout=2)
 
@@ -486,7 +521,7 @@ class AnnotatorApp(App[None]):
         annotations.set_status("done" if done else "in_progress")
         self.queue[self.position].done = done
         self.work_file.record()
-        self._save_state = "unsaved"
+        self._save_state = SaveState.UNSAVED
         self._schedule_save()
         self._update_status()
         self.notify("Marked done." if done else "Marked in progress.", markup=False, timeout=2)
@@ -511,13 +546,79 @@ class AnnotatorApp(App[None]):
         self.notify("Every document in the queue is done.", markup=False, timeout=3)
 
     def action_toggle_span_list(self) -> None:
+        # Classes, not `display`: below 72 columns the CSS hides the panel by
+        # itself, and F2 must still be able to show it there.
         side = self.query_one("#side")
-        side.display = not side.display
+        shown = side.display
+        side.set_class(shown, "-hidden")
+        side.set_class(not shown, "-shown")
 
     def action_focus_span_list(self) -> None:
         side = self.query_one("#side")
-        side.display = True
-        self.span_list.focus()
+        side.remove_class("-hidden")
+        side.add_class("-shown")
+        self.focus_now(self.span_list)
+
+    # -- search and go to ------------------------------------------------------
+
+    def action_search(self) -> None:
+        if self.session is None:
+            return
+        self.search.origin = self.session.cursor
+        self.query_one(SearchBar).open()
+
+    def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
+        session, bar = self.session, self.query_one(SearchBar)
+        if session is None:
+            return
+        try:
+            self.search = SearchState.start(session.text, message.query, message.regex, self.search.origin)
+        except SearchError as err:
+            self.search = SearchState(origin=self.search.origin)
+            self.view.set_marks([], layer="search")
+            bar.show_status(str(err), error=True)
+            return
+        self._show_search()
+
+    def on_search_bar_step(self, message: SearchBar.Step) -> None:
+        if self.session is not None and self.search.step(self.session.text, message.direction):
+            self._show_search()
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        # The match stays selected, so that a tag key tags it.
+        self.query_one(SearchBar).close()
+        self.view.set_marks([], layer="search")
+        self.focus_now(self.view)
+
+    def _show_search(self) -> None:
+        search = self.search
+        current = search.current
+        marks = [(start, end, MarkKind.MATCH) for start, end in search.matches.ranges if (start, end) != current]
+        if current is not None:
+            marks.append((*current, MarkKind.MATCH_CURRENT))
+            self.view.select_range(*current)
+        self.view.set_marks(marks, layer="search")
+        self.query_one(SearchBar).show_status(search.status())
+
+    def action_goto(self) -> None:
+        if self.session is None:
+            return
+
+        def chosen(offset: int | None) -> None:
+            if offset is not None:
+                self.view.move_cursor(offset)
+                self.focus_now(self.view)
+
+        self.push_screen(GotoScreen(self.session.text, self.session.cursor), chosen)
+
+    def action_focus_document(self) -> None:
+        self.focus_now(self.view)
+
+    def focus_now(self, widget: Widget) -> None:
+        """Move the focus before the next key is handled. `Widget.focus()` moves it
+        a message later, so a key typed right after ctrl+l (page down, say) still
+        went to the text."""
+        self.screen.set_focus(widget)
 
     def action_filter_label(self, label: str) -> None:
         self.span_list.filter_label = label or None
@@ -525,7 +626,7 @@ class AnnotatorApp(App[None]):
     def action_goto_span(self, span_id: str) -> None:
         if self.session is not None and span_id in self.session.annotations.spans:
             self.view.focus_span(span_id)
-            self.view.focus()
+            self.focus_now(self.view)
 
     def current_spans(self) -> list[Span]:
         return list(self.session.index) if self.session is not None else []
@@ -533,30 +634,12 @@ class AnnotatorApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self._help_sections()))
 
-    def _help_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        groups: dict[str, list[tuple[str, str]]] = {}
-        seen = set()
-        for node in (self.view, self.span_list, self):
-            bindings = node._bindings.copy()
-            if self._keymap:
-                bindings.apply_keymap(self._keymap)
-            for key, binding in bindings:
-                if not binding.description or not binding.id or (binding.action, key) in seen:
-                    continue
-                seen.add((binding.action, key))
-                group = binding.id.split(".")[0]
-                # The id is what [keys] in annotator.toml remaps.
-                entry = (self.get_key_display(binding), f"{binding.description}  · {binding.id}")
-                groups.setdefault(group, []).append(entry)
-        titles = {
-            "move": "Move",
-            "select": "Select",
-            "tag": "Tag",
-            "span": "Spans",
-            "span_list": "Span list",
-            "app": "Documents and app",
-        }
-        return [(titles.get(group, group.title()), rows) for group, rows in groups.items()]
+    def key_bindings(self) -> list[KeyBinding]:
+        """Every binding of this app, in the order the help lists them."""
+        return all_bindings(self.tagset, review=False)
+
+    def _help_sections(self) -> HelpRows:
+        return help_sections(self, self.key_bindings(), self.config.keymap)
 
     async def action_quit(self) -> None:
         work_file = self.work_file

@@ -13,37 +13,19 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer
+from textual.binding import BindingType
 
 from annotator.config import Config
 from annotator.editor.session import Change, EditorSession
+from annotator.keys import REVIEW_BINDINGS, KeyBinding, all_bindings
 from annotator.model.annotation import AnnotationFile
 from annotator.review.adjudication import Adjudication, Candidate, Decision, rejection_of
 from annotator.ui.app import AnnotatorApp
-from annotator.ui.widgets.document_view import DocumentView
-from annotator.ui.widgets.legend import Legend
+from annotator.ui.bindings import textual_bindings
+from annotator.ui.widgets.document_view import MarkKind
 from annotator.ui.widgets.review_panel import ReviewPanel, ReviewState
-from annotator.ui.widgets.span_list import SpanList
-from annotator.ui.widgets.status_line import StatusLine
 
-REVIEW_BINDINGS: list[BindingType] = [
-    Binding("j", "next_disagreement", "next disagreement", id="review.next"),
-    Binding("k", "previous_disagreement", "prev disagreement", show=False, id="review.previous"),
-    Binding("o", "next_version", "next version", id="review.next_version"),
-    Binding("y", "accept", "accept version", id="review.accept"),
-    Binding("x", "reject_rest", "reject the rest", id="review.reject_rest"),
-    Binding("A", "accept_agreed", "accept agreed", id="review.accept_agreed"),
-]
-REVIEW_ACTIONS = {
-    "next_disagreement",
-    "previous_disagreement",
-    "next_version",
-    "accept",
-    "reject_rest",
-    "accept_agreed",
-}
+REVIEW_ACTIONS = {binding.action for binding in REVIEW_BINDINGS}
 
 
 class ReviewApp(AnnotatorApp):
@@ -51,7 +33,7 @@ class ReviewApp(AnnotatorApp):
 
     TITLE = "annotator review"
 
-    BINDINGS: ClassVar[list[BindingType]] = REVIEW_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = textual_bindings(REVIEW_BINDINGS)
 
     def __init__(
         self,
@@ -69,16 +51,9 @@ class ReviewApp(AnnotatorApp):
         self.highlighted = 0
         self._decided: dict[Candidate, Decision] = {}
 
-    def compose(self) -> ComposeResult:
-        placeholder = EditorSession.empty(self.tagset)
-        with Horizontal(id="main"):
-            yield DocumentView(placeholder, id="document")
-            with Vertical(id="side"):
-                yield ReviewPanel(id="review")
-                yield Legend(self.tagset, id="legend")
-                yield SpanList(placeholder, id="spans")
-        yield StatusLine(id="status")
-        yield Footer()
+    def compose_side(self, placeholder: EditorSession) -> ComposeResult:
+        yield ReviewPanel(id="review")
+        yield from super().compose_side(placeholder)
 
     def _open(self, position: int) -> bool:
         # Textual runs AnnotatorApp.on_mount too (handlers run for every class of
@@ -86,27 +61,14 @@ class ReviewApp(AnnotatorApp):
         if not super()._open(position):
             return False
         self.query_one("#spans").border_title = "gold spans"
-        self._put_review_keys_first()
         self.work_file.annotations.editor = self.adjudicator
         self.current = 0 if self.adjudication.disagreements else None
         self._move_to_first_open()
         self._refresh_review(move=True)
         return True
 
-    def _put_review_keys_first(self) -> None:
-        """The document view has the focus, and the Footer lists its keys first,
-        so the review keys go in front of its annotation keys (the app's copies
-        serve when another widget has the focus)."""
-        view = self.view
-        if any(binding.id == "review.next" for _, binding in view._bindings):
-            return
-        actions = [
-            Binding(b.key, f"app.{b.action}", b.description, show=b.show, id=b.id)
-            for b in Binding.make_bindings(REVIEW_BINDINGS)
-        ]
-        view._bindings = BindingsMap([*actions, *(binding for _, binding in view._bindings)])
-        if self.config.keymap:
-            self.set_keymap(self.config.keymap)
+    def key_bindings(self) -> list[KeyBinding]:
+        return all_bindings(self.tagset, review=True)
 
     # -- state ----------------------------------------------------------------
 
@@ -154,9 +116,9 @@ class ReviewApp(AnnotatorApp):
             if candidate in decided:
                 continue
             if candidate.key in current_keys:
-                kind = "current"
+                kind = MarkKind.CURRENT
             else:
-                kind = "agreed" if adjudication.is_agreed(candidate) else "disputed"
+                kind = MarkKind.AGREED if adjudication.is_agreed(candidate) else MarkKind.DISPUTED
             marks.append((candidate.start, candidate.end, kind))
         self.view.set_marks(marks)
         marked = {a for c in group.candidates for a in c.annotators} if group is not None else set()

@@ -31,7 +31,9 @@ INTRO = (
     "Press a label key (q quote, c claim, h hedge, n number) or its digit 1-4 to tag the selection; "
     "with no selection the word under the cursor is tagged. "
     "On a span: enter edits its note and attributes, r relabels, d deletes. "
-    "ctrl+z undoes. ctrl+p opens the command palette (go to a span, filter by label). "
+    "ctrl+z undoes. / searches the text, ctrl+g goes to a line or @offset. "
+    "ctrl+l moves to the span list, esc back to the text. "
+    "ctrl+p opens the command palette (go to a span, filter by label, theme). "
     "? or F1 shows this help."
 )
 

@@ -7,13 +7,14 @@ tagging repaints the rows of the span.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from itertools import pairwise
 from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -22,13 +23,30 @@ from textual.strip import Strip
 from annotator.editor import motion
 from annotator.editor.layout import Layout
 from annotator.editor.session import Change, EditorSession
-from annotator.ui.label_styles import label_styles
+from annotator.keys import DOCUMENT_BINDINGS, tag_bindings
+from annotator.ui.bindings import textual_bindings
+from annotator.ui.label_styles import label_styles, overlay_style
+from annotator.ui.textual_compat import add_instance_bindings
 from annotator.ui.widgets.direct_lines import DirectLines
 
 GUTTER_WIDTH = 3  # label letters and a space
-# Review marks, most important first, and the letter each shows in the margin.
-MARK_KINDS = ("current", "disputed", "agreed")
-MARK_LETTERS = {"current": "▶", "disputed": "!", "agreed": "="}
+
+
+class MarkKind(StrEnum):
+    """Ranges drawn over the text: review candidates and search matches."""
+
+    AGREED = "agreed"  # review: a candidate every annotator marked, not settled yet
+    DISPUTED = "disputed"  # review: a candidate not every annotator marked
+    CURRENT = "current"  # review: a version of the disagreement being settled
+    MATCH = "match"  # search: a match
+    MATCH_CURRENT = "match-current"  # search: the match the search stands on
+
+
+# Most important first: its style is applied last, so it wins.
+MARK_PRECEDENCE = (MarkKind.MATCH_CURRENT, MarkKind.MATCH, MarkKind.CURRENT, MarkKind.DISPUTED, MarkKind.AGREED)
+# Review marks also show a letter in the margin, so that no colour is needed.
+MARK_LETTERS = {MarkKind.CURRENT: "▶", MarkKind.DISPUTED: "!", MarkKind.AGREED: "="}
+Mark = tuple[int, int, MarkKind]
 # A blank column each side, drawn in the rows rather than as CSS padding so
 # that rows skip Textual's per-line styling pass (see direct_lines.py).
 MARGIN = 1
@@ -37,15 +55,6 @@ MARGIN = 1
 # page-downs a 4,096-row cache left 73,000 tracked objects and a full collection
 # took 52 ms; at 1,024 rows, 59,000 and 43 ms (benchmarks/ui_latency.py).
 ROW_CACHE_LIMIT = 1024
-
-
-def _move(key: str, action: str, description: str, *, show: bool = False) -> list[Binding]:
-    """A movement binding and its shift+ twin that extends the selection."""
-    name = action.replace("(", "_").replace(")", "")
-    return [
-        Binding(key, f"move('{action}')", description, show=show, id=f"move.{name}"),
-        Binding(f"shift+{key}", f"move('{action}', True)", f"select {description}", show=False, id=f"select.{name}"),
-    ]
 
 
 class DocumentView(DirectLines, ScrollView, can_focus=True):
@@ -59,61 +68,11 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         "document-view--agreed",
         "document-view--disputed",
         "document-view--current",
+        "document-view--match",
+        "document-view--match-current",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *_move("left", "char_left", "character left"),
-        *_move("right", "char_right", "character right"),
-        *_move("up", "row_up", "line up"),
-        *_move("down", "row_down", "line down"),
-        *_move("ctrl+left", "word_left", "word left"),
-        *_move("ctrl+right", "word_right", "word right"),
-        *_move("home", "row_start", "line start"),
-        *_move("end", "row_end", "line end"),
-        *_move("pageup", "page_up", "page up"),
-        *_move("pagedown", "page_down", "page down"),
-        *_move("ctrl+home", "doc_start", "document start"),
-        *_move("ctrl+end", "doc_end", "document end"),
-        *_move("ctrl+up", "paragraph_up", "paragraph up"),
-        *_move("ctrl+down", "paragraph_down", "paragraph down"),
-        Binding(
-            "left_parenthesis",
-            "move('sentence_prev')",
-            "previous sentence",
-            show=False,
-            key_display="(",
-            id="move.sentence_prev",
-        ),
-        Binding(
-            "right_parenthesis",
-            "move('sentence_next')",
-            "next sentence",
-            show=False,
-            key_display=")",
-            id="move.sentence_next",
-        ),
-        Binding(
-            "left_curly_bracket", "move('paragraph_up')", "previous paragraph", show=False, id="move.paragraph_prev"
-        ),
-        Binding(
-            "right_curly_bracket", "move('paragraph_down')", "next paragraph", show=False, id="move.paragraph_next"
-        ),
-        Binding("v", "mark", "mark", show=False, id="select.mark"),
-        Binding("w", "select_word", "select word", show=False, id="select.word"),
-        Binding("s", "select_sentence", "select sentence", show=False, id="select.sentence"),
-        Binding("escape", "clear_selection", "clear selection", show=False, id="select.clear"),
-        Binding("right_square_bracket", "app.jump_span(1)", "next span", id="span.next"),
-        Binding("left_square_bracket", "app.jump_span(-1)", "previous span", show=False, id="span.previous"),
-        Binding("tab", "app.cycle_stack", "cycle stacked spans", show=False, id="span.cycle"),
-        Binding("d", "app.delete_span", "delete span", id="span.delete"),
-        Binding("delete", "app.delete_span", "delete span", show=False, id="span.delete_alt"),
-        Binding("r", "app.relabel", "relabel", id="span.relabel"),
-        Binding("enter", "app.edit_details", "details", id="span.details"),
-        Binding("e", "app.resize('end', True)", "grow end by a word", show=False, id="span.grow_end"),
-        Binding("E", "app.resize('end', False)", "shrink end by a word", show=False, id="span.shrink_end"),
-        Binding("b", "app.resize('start', True)", "grow start by a word", show=False, id="span.grow_start"),
-        Binding("B", "app.resize('start', False)", "shrink start by a word", show=False, id="span.shrink_start"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = textual_bindings(DOCUMENT_BINDINGS)
 
     class CursorMoved(Message):
         """The cursor or the selection changed."""
@@ -134,42 +93,41 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         self._focused_span: str | None = None
         self._dragging = False
         self._styles: dict[str, Style] = {}
-        # Review: annotators' candidates not yet settled, by row: (start, end, kind).
-        self._marks_by_row: dict[int, list[tuple[int, int, str]]] = {}
-        self._marks: list[tuple[int, int, str]] = []
+        # Marks by layer ("review", "search"), all of them sorted, and by row.
+        self._mark_layers: dict[str, list[Mark]] = {}
+        self._marks: list[Mark] = []
+        self._marks_by_row: dict[int, list[Mark]] = {}
         session.subscribe(self._on_change)
         self._bind_tag_keys()
 
     def _bind_tag_keys(self) -> None:
         """Tag keys come from the tag set, so they are bound per instance."""
-        tag_bindings = []
-        for number, label in enumerate(self.session.tagset, start=1):
-            name = label.name
-            tag_bindings.append(Binding(label.key, f"app.tag('{name}')", name, id=f"tag.{name}"))
-            if number <= 9:
-                tag_bindings.append(
-                    Binding(str(number), f"app.tag('{name}')", f"{name}", show=False, id=f"tag.{name}_digit")
-                )
-            tag_bindings.append(
-                Binding(
-                    label.key.upper(),
-                    f"app.jump_span(1, '{name}')",
-                    f"next {name}",
-                    show=False,
-                    id=f"span.next_{name}",
-                )
-            )
-        for binding in Binding.make_bindings(tag_bindings):
-            self._bindings._add_binding(binding)
+        add_instance_bindings(self, textual_bindings(tag_bindings(self.session.tagset)))
 
-    # -- setup -----------------------------------------------------------
+    # -- styles ----------------------------------------------------------
 
-    def on_mount(self) -> None:
-        self._restyle()
-        self.watch(self.app, "theme", lambda _theme: self._restyle(), init=False)
+    def notify_style_update(self) -> None:
+        # Textual calls this whenever CSS is applied to the view: at mount, after a
+        # theme change, on focus. Resolving here, or in on_mount or a theme watcher,
+        # read the styles too early: the first paint drew the text in the background
+        # colour, and a theme change left the text one theme behind. So forget them
+        # here and resolve them at the next render, when every rule has been applied.
+        super().notify_style_update()
+        self._forget_styles()
 
-    def _restyle(self) -> None:
-        """Resolve styles once per theme change; per-row lookups are too slow."""
+    def on_focus(self) -> None:
+        self._forget_styles()  # :focus rules may change the component styles only
+
+    def on_blur(self) -> None:
+        self._forget_styles()
+
+    def _forget_styles(self) -> None:
+        self._styles = {}
+        self._rows.clear()
+        self.refresh()
+
+    def _resolve_styles(self) -> dict[str, Style]:
+        """Resolve styles once per style change; per-row lookups are too slow."""
         background = self.background_colors[1]
         self._label_styles = label_styles(self.session.tagset, background)
         self._styles = {
@@ -178,16 +136,9 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
             "cursor": self.get_component_rich_style("document-view--cursor"),
             "selection": self.get_component_rich_style("document-view--selection"),
             "focus": self.get_component_rich_style("document-view--focused-span"),
-            **{kind: self.get_component_rich_style(f"document-view--{kind}", partial=True) for kind in MARK_KINDS},
+            **{kind: overlay_style(self, f"document-view--{kind}") for kind in MarkKind},
         }
-        self._rows.clear()
-        self.refresh()
-
-    def on_focus(self) -> None:
-        self._restyle()
-
-    def on_blur(self) -> None:
-        self._restyle()
+        return self._styles
 
     def set_session(self, session: EditorSession) -> None:
         """Show another document."""
@@ -203,7 +154,7 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
             width = self.layout_.width
         self.layout_ = Layout(session.text, width)
         self._rows.clear()
-        self._marks, self._marks_by_row = [], {}
+        self._mark_layers, self._marks, self._marks_by_row = {}, [], {}
         self._focused_span = None
         self._goal_x = None
         self._update_virtual_size()
@@ -225,21 +176,22 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         # The wheel scrolls although there is no scrollbar (see app.tcss).
         return not self._check_disabled() and self.max_scroll_y > 0
 
-    def set_marks(self, marks: list[tuple[int, int, str]]) -> None:
-        """Underline these ranges (review: candidates not yet settled); kind is
-        "agreed", "disputed" or "current" (the disagreement being settled). Rows
-        with a mark also show its letter in the margin, so no colour is needed."""
+    def set_marks(self, marks: list[Mark], layer: str = "review") -> None:
+        """Draw these ranges over the text: review candidates not yet settled
+        (underlined, with a letter in the margin) or search matches (highlighted).
+        Each layer replaces only its own marks."""
         marks = sorted(marks)
-        if marks == self._marks:
+        if marks == self._mark_layers.get(layer, []):
             return  # most edits while reviewing settle nothing: keep every cached row
-        self._marks = marks
+        self._mark_layers[layer] = marks
+        self._marks = sorted(mark for layer_marks in self._mark_layers.values() for mark in layer_marks)
         self._index_marks()
         self._rows.clear()
         self.refresh()
 
     def _index_marks(self) -> None:
         layout = self.layout_
-        by_row: dict[int, list[tuple[int, int, str]]] = {}
+        by_row: dict[int, list[Mark]] = {}
         for mark in self._marks:
             for row in range(layout.row_of(mark[0]), layout.row_of(max(mark[0], mark[1] - 1)) + 1):
                 by_row.setdefault(row, []).append(mark)
@@ -349,6 +301,11 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
     def move_cursor(self, offset: int, *, extend: bool = False) -> None:
         self._set_cursor(offset, extend=extend)
 
+    def select_range(self, start: int, end: int) -> None:
+        """Select [start, end) (the cursor at its end) and bring it into view."""
+        self._set_cursor(start, extend=False)
+        self._set_cursor(end, extend=True)
+
     def _set_cursor(self, offset: int, *, extend: bool, keep_goal: bool = False, keep_focus: bool = False) -> None:
         session = self.session
         old_cursor, old_selection = session.cursor, session.selection
@@ -435,8 +392,9 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         row = self.scroll_offset.y + y
         width = self.size.width
         layout = self.layout_
+        styles = self._styles or self._resolve_styles()
         if row >= layout.row_count:
-            return Strip.blank(width, self._styles.get("base"))
+            return Strip.blank(width, styles["base"])
         session = self.session
         start, end = layout.row_range(row)
         cursor = session.cursor
@@ -464,7 +422,7 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
     ) -> Strip:
         session, layout = self.session, self.layout_
         spans = session.index.overlapping(start, end) if end > start else session.index.overlapping(start, start + 1)
-        styles = self._styles
+        styles = self._styles or self._resolve_styles()
         gutter_style = styles["gutter"]
         letters = "".join(sorted({self._label_letters.get(s.label, "?") for s in spans}))
         if len(letters) > GUTTER_WIDTH - 1:
@@ -473,7 +431,10 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
         margin = " " * MARGIN
         if marks:
             kinds = {kind for _, _, kind in marks}
-            margin = next(MARK_LETTERS[kind] for kind in MARK_KINDS if kind in kinds).ljust(MARGIN)
+            letter = next(
+                (MARK_LETTERS[kind] for kind in MARK_PRECEDENCE if kind in kinds and kind in MARK_LETTERS), ""
+            )
+            margin = letter.ljust(MARGIN)
         segments = [Segment(margin + letters.ljust(GUTTER_WIDTH - 1) + " ", gutter_style)]
 
         # Style changes only at span edges, mark edges, the selection edges and the cursor.
@@ -506,7 +467,7 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
                     style = style + focus_style
             if marks:
                 kinds = {kind for mark_start, mark_end, kind in marks if mark_start <= a < mark_end}
-                for kind in reversed(MARK_KINDS):  # the most important last, so it wins
+                for kind in reversed(MARK_PRECEDENCE):  # the most important last, so it wins
                     if kind in kinds:
                         style = style + styles[kind]
             if selection is not None and selection[0] <= a < selection[1]:

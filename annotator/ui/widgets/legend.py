@@ -21,7 +21,7 @@ from textual.widget import Widget
 
 from annotator.editor.display import display_text
 from annotator.model.tagset import TagSet
-from annotator.ui.label_styles import label_foreground
+from annotator.ui.label_styles import label_foreground, overlay_style, terminal_colors
 
 GAP = "  "
 
@@ -35,16 +35,20 @@ class Legend(Widget):
         super().__init__(name=name, id=id)
         self.tagset = tagset
         self._counts: dict[str, int] = {}
-        self._label_styles = label_foreground(tagset)
+        self._label_styles: dict[str, Style] = {}
         self._styles: dict[str, Style] = {}
         self._laid_out: tuple[tuple, list[Text]] | None = None
         self._strips: dict[tuple, Strip] = {}
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _theme: self._forget_styles(), init=False)
+    def notify_style_update(self) -> None:
+        # Styles are looked up at the next render, once every rule is applied
+        # (see DocumentView.notify_style_update).
+        super().notify_style_update()
+        self._forget_styles()
 
     def _forget_styles(self) -> None:
         self._styles.clear()
+        self._label_styles.clear()
         self._laid_out = None
         self._strips.clear()
         self.refresh()
@@ -53,7 +57,7 @@ class Legend(Widget):
         # Style lookups walk the DOM; this widget repaints on every tag, so look up once.
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(f"legend--{name}", partial=True)
+            style = self._styles[name] = overlay_style(self, f"legend--{name}")
         return style
 
     def update_counts(self, counts: dict[str, int]) -> None:
@@ -74,6 +78,8 @@ class Legend(Widget):
         return sum(self._counts.values())
 
     def _items(self) -> list[Text]:
+        if not self._label_styles:
+            self._label_styles = label_foreground(self.tagset, self.background_colors[1], terminal_colors(self.app))
         key_style = self._style("key")
         count_style = self._style("count")
         items = []

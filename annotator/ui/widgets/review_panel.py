@@ -78,5 +78,6 @@ class ReviewPanel(Static):
                     text.append(f"\n     {annotator}: {_one_line(shown, TEXT_WIDTH)}", style="dim")
         if state.silent:
             text.append("\n   nothing: " + ", ".join(state.silent), style="italic")
-        text.append("\no next version · y accept · x reject the rest\nj/k next/previous disagreement", style="dim")
+        # Short lines: the panel is a third of the window, 28 columns at 80.
+        text.append("\no next version · y accept\nx reject the rest\nj/k next/previous disagreement", style="dim")
         return text

@@ -6,8 +6,8 @@ live, sorted `SpanIndex.ordered(label)` view (O(1) length and indexing) and
 renders only the visible rows, each from a small cache keyed by span id, so
 mounting, filtering and every edit cost what a screenful of rows costs.
 
-Rows show the label key, the label name in its style, the offsets and the
-span text on one line, made terminal-safe with `display_text` and never
+Rows show the label key, the label name in its style, the offsets, the
+span's attributes and note (‹speaker: …›) and its text on one line, made terminal-safe with `display_text` and never
 parsed as markup. The last column of the rows draws the scroll thumb: a
 Textual scrollbar re-rendered all its rows whenever a span was added or
 removed (3 ms a keystroke at 200x60), the thumb in the cached rows only
@@ -23,17 +23,19 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotator.editor.display import display_text
+from annotator.editor.display import details_text, display_text
 from annotator.editor.session import Change, EditorSession
+from annotator.keys import SPAN_LIST_BINDINGS
 from annotator.model.annotation import Span
-from annotator.ui.label_styles import label_foreground
+from annotator.ui.bindings import textual_bindings
+from annotator.ui.label_styles import label_foreground, overlay_style, terminal_colors
 from annotator.ui.widgets.direct_lines import DirectLines
 
 NEWLINE_MARK = "⏎"
@@ -42,6 +44,7 @@ CURRENT_MARK = "▸"
 THUMB = "▐"
 MAX_LABEL_WIDTH = 12
 CACHE_LIMIT = 2048
+MIN_DETAILS = 10  # below this many cells a span's attributes are left to the status line
 
 
 def thumb_rows(top: int, height: int, total: int) -> range:
@@ -82,16 +85,7 @@ class SpanList(DirectLines, ScrollView, can_focus=True):
         "span-list--thumb",
     }
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "previous span", show=False, id="span_list.up"),
-        Binding("down", "cursor_down", "next span", show=False, id="span_list.down"),
-        Binding("pageup", "page_up", "page up", show=False, id="span_list.page_up"),
-        Binding("pagedown", "page_down", "page down", show=False, id="span_list.page_down"),
-        Binding("home", "first", "first span", show=False, id="span_list.first"),
-        Binding("end", "last", "last span", show=False, id="span_list.last"),
-        Binding("enter", "select", "go to span", id="span_list.select"),
-        Binding("f", "cycle_filter", "filter label", id="span_list.filter"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = textual_bindings(SPAN_LIST_BINDINGS)
 
     filter_label: reactive[str | None] = reactive(None, init=False, always_update=False)
     """Show only the spans of this label (None: all)."""
@@ -133,34 +127,41 @@ class SpanList(DirectLines, ScrollView, can_focus=True):
         self._digits = len(str(len(session.text)))
 
     def on_mount(self) -> None:
-        self._restyle()
         self._update_virtual_size()
-        self.watch(self.app, "theme", lambda _theme: self._restyle(), init=False)
 
-    def _restyle(self) -> None:
-        """Resolve styles once (per theme and focus change), never per row."""
-        self._label_styles = label_foreground(self.session.tagset)
-        cursor = self.get_component_rich_style("span-list--cursor", partial=True)
+    def notify_style_update(self) -> None:
+        # Resolved at the next render, not here: see DocumentView.notify_style_update.
+        super().notify_style_update()
+        self._forget_styles()
+
+    def on_focus(self) -> None:
+        self._forget_styles()
+
+    def on_blur(self) -> None:
+        self._forget_styles()
+
+    def _forget_styles(self) -> None:
+        self._styles = {}
+        self._rows.clear()
+        self.refresh()
+
+    def _resolve_styles(self) -> dict[str, Style]:
+        """Resolve styles once per style change, never per row."""
+        self._label_styles = label_foreground(self.session.tagset, self.background_colors[1], terminal_colors(self.app))
+        cursor = overlay_style(self, "span-list--cursor")
         if self.app.no_color:
             # Without colour a background highlight is invisible.
             cursor += Style(reverse=True)
         self._styles = {
             "base": self.rich_style,
             "cursor": cursor,
-            "current": self.get_component_rich_style("span-list--current", partial=True),
-            "key": self.get_component_rich_style("span-list--key", partial=True),
-            "offsets": self.get_component_rich_style("span-list--offsets", partial=True),
-            "empty": self.get_component_rich_style("span-list--empty", partial=True),
-            "thumb": self.get_component_rich_style("span-list--thumb", partial=True),
+            "current": overlay_style(self, "span-list--current"),
+            "key": overlay_style(self, "span-list--key"),
+            "offsets": overlay_style(self, "span-list--offsets"),
+            "empty": overlay_style(self, "span-list--empty"),
+            "thumb": overlay_style(self, "span-list--thumb"),
         }
-        self._rows.clear()
-        self.refresh()
-
-    def on_focus(self) -> None:
-        self._restyle()
-
-    def on_blur(self) -> None:
-        self._restyle()
+        return self._styles
 
     def on_resize(self, event: events.Resize) -> None:
         self._rows.clear()
@@ -200,7 +201,7 @@ class SpanList(DirectLines, ScrollView, can_focus=True):
         self._current_id = None
         self._sync_cursor_id()
         self._rows.clear()
-        self._label_styles = label_foreground(session.tagset)
+        self._styles = {}  # the label colours depend on the tag set
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
@@ -373,6 +374,8 @@ class SpanList(DirectLines, ScrollView, can_focus=True):
     # -- rendering -------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        if not self._styles:
+            self._resolve_styles()
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         spans = self._spans
@@ -415,12 +418,22 @@ class SpanList(DirectLines, ScrollView, can_focus=True):
         digits = self._digits
         marker = Segment(CURRENT_MARK if current else " ", base + styles.get("current", Style()))
         key = Segment(self._keys.get(span.label, "?") + " ", base + styles.get("key", Style()))
-        name = span.label[: self._label_width].ljust(self._label_width) + " "
+        name = span.label[: self._label_width]
+        # The label's style (an underline, an overline) on its name only, not on the padding.
         label = Segment(name, base + self._label_styles.get(span.label, Style()))
+        padding = Segment(" " * (self._label_width - len(name) + 1), base)
         offsets = Segment(f"{span.start:>{digits}}–{span.end:<{digits}} ", base + styles.get("offsets", Style()))
-        used = 1 + cell_len(key.text) + cell_len(name) + cell_len(offsets.text)
-        text = Segment(one_line(span.text, width - used - 1), base)
-        strip = Strip([marker, key, label, offsets, text]).adjust_cell_length(width - 1, base)
+        used = 1 + cell_len(key.text) + self._label_width + 1 + cell_len(offsets.text)
+        segments = [marker, key, label, padding, offsets]
+        room = (width - used - 1) // 2 - 3  # what the span carries, before its text: at most half of what is left
+        if (span.attributes or span.note) and room >= MIN_DETAILS:
+            details = Segment(
+                f"‹{one_line(details_text(span.attributes, span.note), room)}› ", base + styles.get("offsets", Style())
+            )
+            segments.append(details)
+            used += cell_len(details.text)
+        segments.append(Segment(one_line(span.text, width - used - 1), base))
+        strip = Strip(segments).adjust_cell_length(width - 1, base)
         if on_cursor:
             strip = Strip(Segment.apply_style(strip, post_style=styles.get("cursor")), strip.cell_length)
         return Strip([*strip, self._thumb_segment(on_thumb)], width)

@@ -7,6 +7,7 @@ renderable pipeline took about 1 ms a frame for this one row."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -17,10 +18,18 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from annotator.editor.display import display_text
+from annotator.ui.label_styles import overlay_style
 
 SEPARATOR = " │ "
 CONTAINS = "⊃"
 MIN_TITLE = 12
+DETAILS_LIMIT = 80
+
+
+class SaveState(StrEnum):
+    SAVED = "saved"
+    UNSAVED = "unsaved"
+    FAILED = "save failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +42,10 @@ class StatusState:
     length: int = 0  # of the document; 0 hides how far into it the cursor is
     selection: tuple[int, int] | None = None
     spans_here: tuple[str, ...] = ()
-    saved: str = "saved"
+    saved: SaveState = SaveState.SAVED
     problems: int | None = None
+    mark: int | None = None  # where `v` set the mark, while it selects
+    details: str = ""  # attributes and note of the span under the cursor, made safe
 
 
 def _single_line(text: str) -> str:
@@ -69,9 +80,11 @@ class StatusLine(Widget):
         cursor: int,
         selection: tuple[int, int] | None,
         spans_here: list[str],
-        saved: str,
+        saved: SaveState,
         problems: int | None,
         length: int = 0,
+        mark: int | None = None,
+        details: str = "",
     ) -> None:
         """Show this state. `spans_here` lists labels innermost first (as
         `EditorSession.spans_at_cursor` gives them); they are shown outermost
@@ -87,6 +100,8 @@ class StatusLine(Widget):
             spans_here=tuple(spans_here),
             saved=saved,
             problems=problems,
+            mark=mark,
+            details=details,
         )
 
     def _style(self, name: str) -> Style:
@@ -94,12 +109,15 @@ class StatusLine(Widget):
         style = self._style_cache.get(name)
         if style is None:
             base = self.rich_style
-            style = base + self.get_component_rich_style(f"status-line--{name}", partial=True) if name else base
+            style = base + overlay_style(self, f"status-line--{name}") if name else base
             self._style_cache[name] = style
         return style
 
-    def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _theme: self._forget_styles(), init=False)
+    def notify_style_update(self) -> None:
+        # Styles are looked up at the next render, once every rule is applied
+        # (see DocumentView.notify_style_update).
+        super().notify_style_update()
+        self._forget_styles()
 
     def _forget_styles(self) -> None:
         self._style_cache.clear()
@@ -118,11 +136,15 @@ class StatusLine(Widget):
             (f"done {s.done}/{s.total}", "dim", 1),
             (where, "", 3),
         ]
+        if s.mark is not None:
+            fields.append((f"mark @{s.mark}: move to select", "warning", 4))
         if s.length:
             fields.append((f"{s.cursor * 100 // s.length}%", "dim", 2))
         if s.spans_here:
             fields.append((_single_line(CONTAINS.join(reversed(s.spans_here))), "", 4))
-        saved_style = {"saved": "ok", "unsaved": "warning"}.get(s.saved, "error")
+        if s.details:
+            fields.append((_single_line(s.details[:DETAILS_LIMIT]), "", 3))
+        saved_style = {SaveState.SAVED: "ok", SaveState.UNSAVED: "warning"}.get(s.saved, "error")
         fields.append((_single_line(s.saved), saved_style, 6))
         if s.problems is None:
             fields.append(("… checking", "dim", 5))

@@ -1,0 +1,109 @@
+"""The key bindings as data (annotator.keys): every key is one a terminal sends,
+ids are unique, and the keys a label may not take come from the bindings."""
+
+from __future__ import annotations
+
+import pytest
+from terminal_keys import EXTENDED_ONLY_KEYS, SEQUENCES, textual_keys, tmux_key_for
+
+from annotator.keys import (
+    APP_BINDINGS,
+    DOCUMENT_BINDINGS,
+    FOOTER_ORDER,
+    REVIEW_BINDINGS,
+    SEARCH_BINDINGS,
+    SPAN_LIST_BINDINGS,
+    all_bindings,
+    footer_rank,
+    key_character,
+    label_key_conflict,
+    remapped,
+    with_shift,
+)
+from annotator.model.tagset import default_tagset
+from annotator.ui.screens.confirm import ConfirmScreen
+from annotator.ui.screens.goto import GotoScreen
+from annotator.ui.screens.help import HelpScreen
+from annotator.ui.screens.relabel import RelabelScreen
+from annotator.ui.screens.span_details import SpanDetailsScreen
+
+
+def modal_keys() -> list[str]:
+    keys = []
+    for screen in (ConfirmScreen, GotoScreen, HelpScreen, RelabelScreen, SpanDetailsScreen):
+        for binding in screen.BINDINGS:
+            keys.extend(key.strip() for key in binding.key.split(","))
+    return keys
+
+
+def test_every_bound_key_is_one_a_terminal_sends() -> None:
+    """A binding spelled "shift+ctrl+right" never fires: terminals send ESC [1;6C,
+    which Textual names "ctrl+shift+right"."""
+    sendable = tmux_key_for()
+    keys = [binding.key for binding in all_bindings(default_tagset())] + modal_keys()
+    unsendable = sorted({key for key in keys if key not in sendable and key not in EXTENDED_ONLY_KEYS})
+    assert not unsendable, f"no terminal sends these key names: {unsendable}"
+    for key, sequence in EXTENDED_ONLY_KEYS.items():
+        assert textual_keys(sequence) == [key]
+
+
+def test_terminal_table_matches_textual_names() -> None:
+    assert textual_keys(SEQUENCES["C-S-Right"]) == ["ctrl+shift+right"]
+    assert textual_keys(SEQUENCES["S-Home"]) == ["shift+home"]
+    assert textual_keys(SEQUENCES["?"]) == ["question_mark"]
+    assert textual_keys(SEQUENCES["F1"]) == ["f1"]
+
+
+@pytest.mark.parametrize(
+    ("key", "shifted"),
+    [
+        ("right", "shift+right"),
+        ("ctrl+right", "ctrl+shift+right"),
+        ("ctrl+home", "ctrl+shift+home"),
+        ("alt+up", "alt+shift+up"),
+    ],
+)
+def test_with_shift_orders_modifiers_as_textual_does(key: str, shifted: str) -> None:
+    assert with_shift(key) == shifted
+
+
+def test_binding_ids_are_unique_and_every_binding_is_described() -> None:
+    bindings = all_bindings(default_tagset())
+    ids = [binding.id for binding in bindings]
+    assert len(ids) == len(set(ids))
+    assert all(binding.description for binding in bindings)
+
+
+def test_bindings_of_one_scope_do_not_share_a_key() -> None:
+    for group in (
+        APP_BINDINGS,
+        [*DOCUMENT_BINDINGS, *all_bindings(default_tagset())[-12:]],
+        SPAN_LIST_BINDINGS,
+        REVIEW_BINDINGS,
+        SEARCH_BINDINGS,
+    ):
+        keys = [binding.key for binding in group]
+        assert len(keys) == len(set(keys)), sorted(key for key in keys if keys.count(key) > 1)
+
+
+def test_label_keys_may_not_collide_with_any_binding_where_tag_keys_are_active() -> None:
+    for binding in (*APP_BINDINGS, *DOCUMENT_BINDINGS, *REVIEW_BINDINGS):
+        character = key_character(binding.key)
+        if character is not None and character.isalpha():
+            assert label_key_conflict(character.lower()) is not None, binding.id
+    assert "review.accept" in label_key_conflict("y")
+    assert "review.accept_agreed" in label_key_conflict("a")  # shift+a accepts the agreed spans
+    assert label_key_conflict("f") is None  # the span list's filter key is only active while the list has the focus
+    assert label_key_conflict("m") is None
+
+
+def test_footer_order_names_real_bindings() -> None:
+    ids = {binding.id for binding in all_bindings(default_tagset())}
+    assert all(name in ids or name == "tag.*" for name in FOOTER_ORDER)
+    assert footer_rank("tag.quote") == FOOTER_ORDER.index("tag.*")
+    assert footer_rank("tag.quote_digit") is None and footer_rank("move.char_left") is None
+
+
+def test_remapped_keys() -> None:
+    bindings = list(remapped(APP_BINDINGS, {"app.save": "f5, ctrl+w"}))
+    assert [binding.key for binding in bindings if binding.id == "app.save"] == ["f5", "ctrl+w"]
