@@ -7,10 +7,14 @@ import getpass
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.main import EXIT_OK, EXIT_USAGE, project_config, say
 from annotator.model.annotation import NAME_PATTERN
 from annotator.model.document import find_documents
+
+if TYPE_CHECKING:
+    from annotator.ui.app import AnnotatorApp
 
 
 def resolve_annotator(explicit: str | None, configured: str | None) -> str:
@@ -57,7 +61,11 @@ def run(args: argparse.Namespace) -> int:
 
     from annotator.ui.app import AnnotatorApp
 
-    app = AnnotatorApp(documents, config, annotator, out_dir)
+    return run_app(AnnotatorApp(documents, config, annotator, out_dir))
+
+
+def run_app(app: AnnotatorApp) -> int:
+    """Run the UI; its exit status, after saying why it stopped if it stopped on its own."""
     if (problem := app.theme_problem()) is not None:
         say(f"config error: {problem}")
         return EXIT_USAGE

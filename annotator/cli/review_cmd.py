@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.cli.annotate_cmd import resolve_annotator
-from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
+from annotator.cli.annotate_cmd import resolve_annotator, run_app
+from annotator.cli.main import EXIT_FINDINGS, EXIT_USAGE, project_config, say
 from annotator.model.annotation import NAME_PATTERN
 
 if TYPE_CHECKING:
@@ -68,14 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     from annotator.ui.review_app import ReviewApp
 
-    app = ReviewApp(relative, config, args.gold, adjudicator, out_dir, sources)
-    if (problem := app.theme_problem()) is not None:
-        say(f"config error: {problem}")
-        return EXIT_USAGE
-    app.run()
-    if app.failure:
-        say(app.failure)
-    return app.return_code or EXIT_OK
+    return run_app(ReviewApp(relative, config, args.gold, adjudicator, out_dir, sources))
 
 
 def review_sources(folder: Path, gold: str, sha256: str, relative: str) -> dict[str, AnnotationFile] | None:

@@ -28,6 +28,7 @@ from annotator.ui.bindings import textual_bindings
 from annotator.ui.label_styles import label_styles, overlay_style
 from annotator.ui.textual_compat import add_instance_bindings
 from annotator.ui.widgets.direct_lines import DirectLines
+from annotator.ui.widgets.resolved_styles import ResolvedStyles
 
 GUTTER_WIDTH = 3  # label letters and a space
 
@@ -57,7 +58,7 @@ MARGIN = 1
 ROW_CACHE_LIMIT = 1024
 
 
-class DocumentView(DirectLines, ScrollView, can_focus=True):
+class DocumentView(ResolvedStyles, DirectLines, ScrollView, can_focus=True):
     """Shows the document with its spans and moves the cursor."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -106,22 +107,7 @@ class DocumentView(DirectLines, ScrollView, can_focus=True):
 
     # -- styles ----------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        # Textual calls this whenever CSS is applied to the view: at mount, after a
-        # theme change, on focus. Resolving here, or in on_mount or a theme watcher,
-        # read the styles too early: the first paint drew the text in the background
-        # colour, and a theme change left the text one theme behind. So forget them
-        # here and resolve them at the next render, when every rule has been applied.
-        super().notify_style_update()
-        self._forget_styles()
-
-    def on_focus(self) -> None:
-        self._forget_styles()  # :focus rules may change the component styles only
-
-    def on_blur(self) -> None:
-        self._forget_styles()
-
-    def _forget_styles(self) -> None:
+    def forget_styles(self) -> None:
         self._styles = {}
         self._rows.clear()
         self.refresh()

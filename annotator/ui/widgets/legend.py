@@ -17,16 +17,16 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widget import Widget
 
 from annotator.editor.display import display_text
 from annotator.model.tagset import TagSet
 from annotator.ui.label_styles import label_foreground, overlay_style, terminal_colors
+from annotator.ui.widgets.resolved_styles import ResolvedStyles
 
 GAP = "  "
 
 
-class Legend(Widget):
+class Legend(ResolvedStyles):
     """Key, name and count of every label of the tag set, plus the total."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"legend--key", "legend--count", "legend--total"}
@@ -40,13 +40,7 @@ class Legend(Widget):
         self._laid_out: tuple[tuple, list[Text]] | None = None
         self._strips: dict[tuple, Strip] = {}
 
-    def notify_style_update(self) -> None:
-        # Styles are looked up at the next render, once every rule is applied
-        # (see DocumentView.notify_style_update).
-        super().notify_style_update()
-        self._forget_styles()
-
-    def _forget_styles(self) -> None:
+    def forget_styles(self) -> None:
         self._styles.clear()
         self._label_styles.clear()
         self._laid_out = None

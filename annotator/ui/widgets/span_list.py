@@ -37,6 +37,7 @@ from annotator.model.annotation import Span
 from annotator.ui.bindings import textual_bindings
 from annotator.ui.label_styles import label_foreground, overlay_style, terminal_colors
 from annotator.ui.widgets.direct_lines import DirectLines
+from annotator.ui.widgets.resolved_styles import ResolvedStyles
 
 NEWLINE_MARK = "⏎"
 ELLIPSIS = "…"
@@ -73,7 +74,7 @@ def one_line(text: str, width: int) -> str:
     return set_cell_size(shown, width - 1) + ELLIPSIS
 
 
-class SpanList(DirectLines, ScrollView, can_focus=True):
+class SpanList(ResolvedStyles, DirectLines, ScrollView, can_focus=True):
     """All spans of the document (or one label's), one row each."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -129,18 +130,7 @@ class SpanList(DirectLines, ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self._update_virtual_size()
 
-    def notify_style_update(self) -> None:
-        # Resolved at the next render, not here: see DocumentView.notify_style_update.
-        super().notify_style_update()
-        self._forget_styles()
-
-    def on_focus(self) -> None:
-        self._forget_styles()
-
-    def on_blur(self) -> None:
-        self._forget_styles()
-
-    def _forget_styles(self) -> None:
+    def forget_styles(self) -> None:
         self._styles = {}
         self._rows.clear()
         self.refresh()

@@ -15,10 +15,10 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
 from annotator.editor.display import display_text
 from annotator.ui.label_styles import overlay_style
+from annotator.ui.widgets.resolved_styles import ResolvedStyles
 
 SEPARATOR = " │ "
 CONTAINS = "⊃"
@@ -52,7 +52,7 @@ def _single_line(text: str) -> str:
     return display_text(text).replace("\n", " ")
 
 
-class StatusLine(Widget):
+class StatusLine(ResolvedStyles):
     """One row at the bottom of the screen."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -113,13 +113,7 @@ class StatusLine(Widget):
             self._style_cache[name] = style
         return style
 
-    def notify_style_update(self) -> None:
-        # Styles are looked up at the next render, once every rule is applied
-        # (see DocumentView.notify_style_update).
-        super().notify_style_update()
-        self._forget_styles()
-
-    def _forget_styles(self) -> None:
+    def forget_styles(self) -> None:
         self._style_cache.clear()
         self._strip = None
         self.refresh()
