@@ -23,6 +23,7 @@ from typing import Any
 
 from annotator.keys import label_key_conflict
 from annotator.model.tagset import AttributeSpec, LabelSpec, TagSet, default_tagset
+from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area
 
 CONFIG_FILE = "annotator.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -32,7 +33,10 @@ LABEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]+(_[a-z0-9]+)*)$")
 ATTRIBUTE_TYPES = ("string", "number", "integer", "boolean", "enum")
-TOP_LEVEL_KEYS = ("annotator", "annotations", "documents", "labels", "keys", "theme")
+TOP_LEVEL_KEYS = ("annotator", "annotations", "documents", "labels", "keys", "theme", "limits")
+LIMIT_KEYS = ("max_file_size",)
+SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB)?\s*$", re.IGNORECASE)
+SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 LABEL_KEYS = ("description", "key", "color", "attributes")
 ATTRIBUTE_KEYS = ("type", "description", "values")
 
@@ -51,10 +55,28 @@ class Config:
     tagset: TagSet = field(default_factory=default_tagset)
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None  # a Textual theme name; the UI checks it exists
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes read into memory from one file, at most
 
     @property
     def annotations_path(self) -> Path:
         return self.root / self.annotations_dir
+
+    @property
+    def area(self) -> Area:
+        """Where the project's files may be read and written: the root and the documents folders."""
+        return Area.of(self.root, *(self.root / folder for folder in self.document_dirs))
+
+    def area_for(self, path: Path) -> Area:
+        """The area a file given by path is read in: the project's, if the path (as
+        written, before links) lies in the project; else the file's own folder. A
+        link planted in the project cannot lead out of it; a file named outside any
+        project can still be read, but not through a link out of its folder."""
+        absolute = Path(os.path.abspath(path))
+        area = self.area
+        root = Path(os.path.abspath(self.root))
+        if absolute == root or absolute.is_relative_to(root) or absolute in area:
+            return area
+        return Area.of(absolute.parent)
 
 
 def find_root(start: Path) -> tuple[Path, Path | None, dict[str, Any] | None]:
@@ -203,6 +225,7 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
     theme = raw.get("theme")
     if theme is not None and not (isinstance(theme, str) and theme.strip()):
         raise fail("theme", 'must be a theme name such as "textual-dark" or "textual-light"')
+    max_file_size = _max_file_size(raw.get("limits", {}), fail)
     return Config(
         root=root,
         source=source,
@@ -212,7 +235,22 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
         tagset=_build_tagset(labels, keymap, fail),
         keymap=dict(keymap),
         theme=theme,
+        max_file_size=max_file_size,
     )
+
+
+def _max_file_size(limits: Any, fail) -> int:
+    """`[limits] max_file_size`: bytes, or a number with KB, MB or GB."""
+    if not isinstance(limits, dict):
+        raise fail("limits", 'must be a table, e.g. [limits] max_file_size = "512 MB"')
+    _reject_unknown(limits, LIMIT_KEYS, "limits.", fail)
+    value = limits.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
+    found = SIZE.match(value) if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if found is not None and float(found[1]) > 0:
+        return int(float(found[1]) * SIZE_UNITS[(found[2] or "B").upper()])
+    raise fail("limits.max_file_size", 'must be a size in bytes, or with KB, MB or GB, such as "512 MB"')
 
 
 def _reject_unknown(table: dict[str, Any], allowed: tuple[str, ...], key: str, fail) -> None:

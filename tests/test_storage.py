@@ -18,6 +18,7 @@ from annotator import storage
 from annotator.model.annotation import AnnotationFile
 from annotator.model.editing import AnnotationSet
 from annotator.storage import MISSING, ConflictError, Fingerprint, StorageError, atomic_write, dumps, save
+from annotator.storage import files as storage_files
 from annotator.validation.engine import load_annotation_file
 
 
@@ -230,9 +231,9 @@ def test_failed_write_leaves_original_and_no_temp_files(
 
             write = boom
 
-        monkeypatch.setattr(storage.os, "fdopen", FailingFile)
+        monkeypatch.setattr(storage_files.os, "fdopen", FailingFile)
     else:
-        monkeypatch.setattr(storage.os, failing, boom)
+        monkeypatch.setattr(storage_files.os, failing, boom)
     with pytest.raises(StorageError, match="cannot save: No space left on device"):
         save(path, sample.to_file(), fingerprint)
     monkeypatch.undo()
@@ -247,7 +248,7 @@ def test_interrupted_write_removes_temp_file(tmp_path: Path, monkeypatch: pytest
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(storage.os, "replace", interrupt)
+    monkeypatch.setattr(storage_files.os, "replace", interrupt)
     with pytest.raises(KeyboardInterrupt):
         atomic_write(path, b"new")
     monkeypatch.undo()

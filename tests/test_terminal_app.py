@@ -418,17 +418,20 @@ def check_search(k: Keys) -> set[str]:
 
 def check_span_list(k: Keys) -> set[str]:
     k.home()
-    k.press("C-l"), k.expect(lambda s: "back to the text" in s, "ctrl+l focuses the span list")
-    first = after(P0, "Alpha")
-    k.press("End", "Enter"), k.expect(lambda s: cursor(s) == after(P0, "theta"), "end, enter: the last span")
-    k.press("C-l", "Home", "Enter"), k.at(first, "home, enter: the first span")
-    (
-        k.press("C-l", "Down", "Enter"),
-        k.expect(lambda s: cursor(s) == first, "down: the second span (the claim on Alpha beta)"),
-    )
-    k.press("C-l", "Down", "Up", "Enter"), k.at(first, "up")
-    k.press("C-l", "PageDown", "Enter"), k.at(after(P0, "theta"), "page down: the last span")
-    k.press("C-l", "PageUp", "Enter"), k.at(first, "page up: the first")
+    first, last = after(P0, "Alpha"), after(P0, "theta")
+
+    def choose(*keys: str, offset: int, what: str) -> None:
+        """In the span list, these keys then enter: back in the text, at the span's start."""
+        k.press("C-l"), k.expect(lambda s: "back to the text" in s, "ctrl+l focuses the span list")
+        k.press(*keys, "Enter")
+        k.expect(lambda s: cursor(s) == offset and "back to the text" not in s, what)
+
+    choose("End", offset=last, what="end, enter: the last span")
+    choose("Home", offset=first, what="home, enter: the first span")
+    choose("Down", offset=first, what="down: the second span (the claim on Alpha beta)")
+    choose("Down", "Up", offset=first, what="up")
+    choose("PageDown", offset=last, what="page down: the last span")
+    choose("PageUp", offset=first, what="page up: the first")
     k.press("C-l", "f"), k.expect(lambda s: "Showing quote spans" in s, "f filters the list")
     k.escape(), k.expect(lambda s: "back to the text" not in s, "esc goes back to the text")
     return {f"span_list.{name}" for name in ("down", "up", "page_down", "page_up", "first", "last", "select",

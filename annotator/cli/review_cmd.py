@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if not candidates:
         for path in find_documents([config.root / d for d in config.document_dirs if (config.root / d).exists()]):
             try:
-                if load_meta(path).id == args.document:
+                if load_meta(path, area=config.area).id == args.document:
                     candidates.append(path)
             except DocumentError:
                 continue
@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         relative = candidates[0].resolve().relative_to(root).as_posix()
-        doc_id = load_meta(candidates[0]).id
-        sha256 = load_document(config.root, relative).sha256
+        doc_id = load_meta(candidates[0], area=config.area).id
+        sha256 = load_document(config.root, relative, area=config.area, limit=config.max_file_size).sha256
     except ValueError:
         say(f"{candidates[0]} is outside the project root {root}; documents must be inside it")
         return EXIT_USAGE

@@ -34,7 +34,10 @@ from annotator.storage import (
     ConflictError,
     Fingerprint,
     StorageError,
-    _fsync_directory,
+    atomic_write,
+    fsync_directory,
+    open_no_follow,
+    read_no_follow,
     save,
 )
 from annotator.validation.engine import load_annotation_file
@@ -80,7 +83,7 @@ class _Lock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             while True:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                fd = open_no_follow(self.path, os.O_RDWR | os.O_CREAT, 0o644, what="lock file")
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
@@ -187,7 +190,7 @@ class _JournalWriter(threading.Thread):
         if not self.pending:
             return
         created = not self.path.exists()
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = open_no_follow(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644, what="recovery journal")
         try:
             size = os.fstat(fd).st_size
             try:
@@ -203,7 +206,7 @@ class _JournalWriter(threading.Thread):
             os.close(fd)
         self.pending.clear()
         if created:
-            _fsync_directory(self.path.parent)
+            fsync_directory(self.path.parent)
 
     def submit(self, item) -> None:
         with self._finished:
@@ -230,7 +233,7 @@ def _compact_journal(path: Path, saved_seq: int, saved_status: str, saved_reject
     journal when nothing is left.
     """
     try:
-        data = path.read_bytes()
+        data = read_no_follow(path, what="recovery journal")
     except FileNotFoundError:
         return
     kept: list[bytes] = []
@@ -265,12 +268,7 @@ def _compact_journal(path: Path, saved_seq: int, saved_status: str, saved_reject
         return
     if compacted == data:
         return
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(compacted)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    atomic_write(path, compacted, what="recovery journal")
 
 
 class Snapshot(tuple):
@@ -481,7 +479,7 @@ def _recover(path: Path, journal: Path, annotations: AnnotationSet) -> None:
     line named, rather than drop changes silently.
     """
     try:
-        data = journal.read_bytes()
+        data = read_no_follow(journal, what="recovery journal")
     except FileNotFoundError:
         return
     except OSError as err:

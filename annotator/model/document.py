@@ -9,11 +9,14 @@ the resulting text; the SHA-256 is taken over that text encoded as UTF-8.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
+
+from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, UnsafeFile, read_file
 
 UTF8_BOM = b"\xef\xbb\xbf"
 META_SUFFIX = ".meta.json"
@@ -21,6 +24,7 @@ DOCUMENT_SUFFIX = ".txt"
 META_FIELDS = ("id", "title", "publisher", "source", "language", "published")
 # The schema's id pattern, repeated so the text policy does not import pydantic.
 DOCUMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+META_LIMIT = 1024 * 1024  # a sidecar holds a few short fields
 
 
 class DocumentError(Exception):
@@ -102,17 +106,19 @@ def meta_path_for(document_path: Path) -> Path:
     return document_path.with_name(document_path.stem + META_SUFFIX)
 
 
-def load_meta(document_path: Path) -> DocumentMeta:
-    """Read the sidecar `NAME.meta.json`; without one the id is the file stem."""
+def load_meta(document_path: Path, *, area: Area | None = None) -> DocumentMeta:
+    """Read the sidecar `NAME.meta.json` (inside `area`, if given); without one the id is the file stem."""
     meta_file = meta_path_for(document_path)
-    if not meta_file.exists():
+    if not os.path.lexists(meta_file):
         return DocumentMeta(id=document_path.stem)
     try:
-        data = meta_file.read_bytes()
+        data = read_file(meta_file, limit=META_LIMIT, area=area, what="metadata file")
         # Same policy as the text: a leading byte-order mark is dropped (orjson rejects it).
         raw = orjson.loads(data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data)
     except orjson.JSONDecodeError as err:
         raise DocumentError(meta_file, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
+    except UnsafeFile as err:
+        raise DocumentError(meta_file, f"cannot read metadata: {err.reason}") from None
     except OSError as err:
         raise DocumentError(meta_file, f"cannot read metadata: {err.strerror}") from None
     if not isinstance(raw, dict):
@@ -132,21 +138,26 @@ def load_meta(document_path: Path) -> DocumentMeta:
     return DocumentMeta(**raw)
 
 
-def load_document(root: Path, relative_path: str) -> Document:
-    """Load a document by its path relative to the project root."""
+def load_document(
+    root: Path, relative_path: str, *, area: Area | None = None, limit: int = DEFAULT_MAX_FILE_SIZE
+) -> Document:
+    """Load a document by its path relative to the project root. It is read only
+    inside `area` (default: the root), links resolved, and only if it is a
+    regular file of at most `limit` bytes."""
     full = root / relative_path
+    area = area if area is not None else Area.of(root)
     try:
-        data = full.read_bytes()
+        data = read_file(full, limit=limit, area=area, what="document")
     except FileNotFoundError:
         raise DocumentError(relative_path, "document not found") from None
-    except IsADirectoryError:
-        raise DocumentError(relative_path, "document path is a directory") from None
+    except UnsafeFile as err:
+        raise DocumentError(relative_path, err.reason) from None
     except OSError as err:
         raise DocumentError(relative_path, f"cannot read document: {err.strerror}") from None
     except ValueError:  # e.g. an embedded NUL byte, which no file system accepts
         raise DocumentError(relative_path, "document path is not a valid file name") from None
     text = decode_text(data, relative_path)
-    return Document(path=relative_path, text=text, meta=load_meta(full), sha256=text_sha256(text))
+    return Document(path=relative_path, text=text, meta=load_meta(full, area=area), sha256=text_sha256(text))
 
 
 def find_documents(paths: list[Path]) -> list[Path]:

@@ -157,7 +157,7 @@ class AnnotatorApp(App[None]):
         try:
             from annotator.model.document import load_meta
 
-            doc_id = load_meta(full).id
+            doc_id = load_meta(full, area=self.config.area).id
         except DocumentError:
             doc_id = Path(relative_path).stem
         return self.out_dir / doc_id / f"{self.annotator}.json"
@@ -167,7 +167,9 @@ class AnnotatorApp(App[None]):
     def _open(self, position: int) -> bool:
         item = self.queue[position]
         try:
-            document = load_document(self.config.root, item.relative_path)
+            document = load_document(
+                self.config.root, item.relative_path, area=self.config.area, limit=self.config.max_file_size
+            )
         except DocumentError as err:
             self._open_failures.append(str(err))
             self.notify(display_text(str(err)), title="cannot open document", severity="error", markup=False, timeout=8)

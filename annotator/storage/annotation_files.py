@@ -1,13 +1,10 @@
-"""Reading and writing annotation files: deterministic bytes, atomic saves,
-and a refusal to overwrite a file that changed on disk since it was loaded."""
+"""Annotation files on disk: deterministic bytes, and saves that are atomic and
+refuse to overwrite a file that changed on disk since it was loaded."""
 
 from __future__ import annotations
 
 import hashlib
 import operator
-import os
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,14 +13,11 @@ import orjson
 
 from annotator.model.annotation import AnnotationFile, AuditEvent, Span
 from annotator.model.editing import span_sort_key
+from annotator.storage.files import StorageError, atomic_write, read_file
 
 JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 # Top-level lists left out of a file when empty, as files written before they existed.
 OMITTED_WHEN_EMPTY = ("foreign", "rejected")
-
-
-class StorageError(Exception):
-    """A file that cannot be read or written; the message names it."""
 
 
 class ConflictError(StorageError):
@@ -43,7 +37,7 @@ class Fingerprint:
     @classmethod
     def of_path(cls, path: Path) -> Fingerprint:
         try:
-            return cls.of_bytes(path.read_bytes())
+            return cls.of_bytes(read_file(path, what="annotation file"))
         except FileNotFoundError:
             return cls(None)
 
@@ -166,47 +160,6 @@ def _sort_event_attributes(record: dict[str, Any]) -> dict[str, Any]:
         if side in record:
             _sorted_attributes(record[side])
     return record
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, fsync it, and rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            # mkstemp makes the file 0600; the saved file keeps the mode it had, or
-            # gets the mode a plain open() would give it, so others can still read it.
-            os.fchmod(handle.fileno(), _target_mode(path))
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
-
-
-def _target_mode(path: Path) -> int:
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _fsync_directory(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def save(
