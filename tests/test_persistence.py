@@ -23,6 +23,7 @@ from annotator.editor.persistence import (
     ConflictError,
     LockedError,
     OpenError,
+    Resolution,
     WorkFile,
     journal_path,
     lock_path,
@@ -179,7 +180,9 @@ def test_dirty_tracks_edits_and_status(project: Project) -> None:
     assert_validates(project, target(project))
 
 
-def test_save_compacts_the_journal(project: Project) -> None:
+def test_the_journal_keeps_the_session_until_its_work_is_saved(project: Project) -> None:
+    """Saved changes stay in the journal while the session lasts: the file could
+    still be replaced by an older copy, and then only the journal has them."""
     path = target(project)
     work = open_work(project)
     session = session_of(work, project)
@@ -190,7 +193,7 @@ def test_save_compacts_the_journal(project: Project) -> None:
     assert journal_seqs(path) == [1, 2]
     work.save()
     assert work.flush()
-    assert not journal_path(path).exists()  # everything saved: no journal
+    assert journal_seqs(path) == [1, 2]  # saved, and still journaled
 
     tag(session, "reportedly", "hedge")
     work.record()
@@ -200,7 +203,7 @@ def test_save_compacts_the_journal(project: Project) -> None:
     work.record()  # event 4 and the status come after the snapshot
     assert work.save(snapshot)
     assert work.flush()
-    assert journal_seqs(path) == [4]  # the saved events are gone, the unsaved one is kept
+    assert journal_seqs(path) == [1, 2, 3, 4]
     assert {"status": "done"} in journal_records(path)
     assert work.dirty
     work.close()
@@ -210,10 +213,11 @@ def test_save_compacts_the_journal(project: Project) -> None:
     assert reopened.recovered == 1
     assert reopened.annotations.status == "done"
     assert len(reopened.annotations.spans) == 4
+    assert reopened.flush()
+    assert journal_seqs(path) == [4]  # what the file has is dropped at open
     assert reopened.save()
     reopened.close()
-    assert not journal_path(path).exists()
-    assert_validates(project, path)
+    assert not journal_path(path).exists()  # the session ended with its work saved
 
 
 def test_a_status_toggled_back_and_forth_is_not_resurrected_by_compaction(project: Project) -> None:
@@ -232,8 +236,8 @@ def test_a_status_toggled_back_and_forth_is_not_resurrected_by_compaction(projec
     work.record()
     work.save()  # saved as done
     assert work.flush()
-    assert not journal_path(path).exists()
     work.close()
+    assert not journal_path(path).exists()
     reopened = open_work(project)
     assert reopened.annotations.status == "done"
     assert not reopened.dirty
@@ -255,8 +259,8 @@ def test_an_older_snapshot_saved_late_does_not_overwrite_a_newer_one(project: Pr
     assert saved_history_length(path) == 2
     assert not work.dirty
     assert work.flush()
-    assert not journal_path(path).exists()
     work.close()
+    assert not journal_path(path).exists()
     assert_validates(project, path)
 
 
@@ -465,8 +469,8 @@ def test_sigkill_without_saving_loses_nothing(project: Project, tmp_path: Path, 
     work.record()
     assert work.save()
     assert work.flush()
-    assert not journal_path(path).exists()
     work.close()
+    assert not journal_path(path).exists()
     assert_validates(project, path)
     assert saved_history_length(path) == final["events"] + 1
 
@@ -560,15 +564,15 @@ def test_a_tampered_journal_line_is_refused_with_its_line_number(project: Projec
     journal = journal_path(path)
     saved = path.read_bytes()
     records = journal_records(path)
-    assert [r["event"]["seq"] for r in records] == [2, 3]
-    records[0]["event"]["after"]["label"] = "claim"  # hedge → claim, hash not updated
+    assert [r["event"]["seq"] for r in records] == [1, 2, 3]  # the session's: event 1 is saved too
+    records[1]["event"]["after"]["label"] = "claim"  # hedge → claim, hash not updated
     tampered = b"".join(orjson.dumps(r) + b"\n" for r in records)
     journal.write_bytes(tampered)
 
     with pytest.raises(OpenError) as raised:
         open_work(project)
     message = str(raised.value)
-    assert f"{journal}:1" in message
+    assert f"{journal}:2" in message
     assert "does not chain" in message
     assert path.read_bytes() == saved
     assert journal.read_bytes() == tampered
@@ -616,21 +620,137 @@ def test_a_bad_line_in_the_middle_of_the_journal_is_not_skipped(project: Project
     assert problem in str(raised.value)
 
 
-def test_a_journal_of_another_trail_is_refused(project: Project) -> None:
-    """Saved events in the journal must be the file's own, not merely as many."""
+def test_a_journal_of_another_version_is_a_conflict_not_lost_work(project: Project) -> None:
+    """The journal continues a trail the file on disk does not have (someone put
+    another version there): the session's version is rebuilt and kept, the disk's
+    is not overwritten, and the person settles it."""
     path = target(project)
     _edit_and_close_unsaved(project)  # journal: events 1-3, never saved
     journal = journal_path(path)
     journal_data = journal.read_bytes()
+    path.write_bytes(dumps(_another_version(project).to_file()))
+    theirs = path.read_bytes()
+    work = open_work(project)
+    assert work.conflict
+    assert sorted(s.text for s in work.annotations.spans.values()) == ["42", "may", "we will act soon"]
+    with pytest.raises(ConflictError):
+        work.save()  # never over the disk's version before the person decides
+    assert path.read_bytes() == theirs
+    work.close()
+    assert journal.read_bytes() == journal_data  # closed undecided: all still there
+
+
+def _another_version(project: Project) -> AnnotationSet:
     other = project.new_set()  # someone else's trail of 3 events
     other.create(*span_of(TEXT, "About"), "hedge")
     other.create(*span_of(TEXT, "come"), "hedge")
     other.create(*span_of(TEXT, "ok"), "hedge")
-    path.write_bytes(dumps(other.to_file()))
-    with pytest.raises(OpenError) as raised:
-        open_work(project)
-    assert f"{journal}:1" in str(raised.value)
-    assert journal.read_bytes() == journal_data
+    return other
+
+
+def _aside(path: Path, side: str) -> Path:
+    (found,) = path.parent.glob(f".{path.name}.{side}-*.json")
+    return found
+
+
+def test_merging_keeps_both_versions_spans(project: Project) -> None:
+    path = target(project)
+    _edit_and_close_unsaved(project)
+    path.write_bytes(dumps(_another_version(project).to_file()))
+    work = open_work(project)
+    said = work.resolve(Resolution.MERGE)
+    assert "merged" in said
+    assert not work.conflict and not work.dirty
+    work.close()
+    saved = orjson.loads(path.read_bytes())
+    assert sorted(s["text"] for s in saved["spans"]) == ["42", "About", "come", "may", "ok", "we will act soon"]
+    assert [e["by"] for e in saved["history"]] == ["alice"] * 6  # theirs first, then mine on top
+    assert_validates(project, path)
+    assert not journal_path(path).exists()
+
+
+def test_taking_the_disk_version_sets_the_session_aside(project: Project) -> None:
+    path = target(project)
+    _edit_and_close_unsaved(project)
+    path.write_bytes(dumps(_another_version(project).to_file()))
+    work = open_work(project)
+    said = work.resolve(Resolution.THEIRS)
+    assert sorted(s.text for s in work.annotations.spans.values()) == ["About", "come", "ok"]
+    aside = _aside(path, "mine")
+    assert str(aside) in said
+    work.close()
+    assert sorted(s["text"] for s in orjson.loads(aside.read_bytes())["spans"]) == ["42", "may", "we will act soon"]
+    assert_validates(project, aside)  # a whole annotation file, nothing lost
+    assert_validates(project, path)
+
+
+def test_keeping_the_session_version_sets_the_disk_one_aside(project: Project) -> None:
+    path = target(project)
+    _edit_and_close_unsaved(project)
+    path.write_bytes(dumps(_another_version(project).to_file()))
+    theirs = path.read_bytes()
+    work = open_work(project)
+    work.resolve(Resolution.MINE)
+    work.close()
+    assert sorted(s["text"] for s in orjson.loads(path.read_bytes())["spans"]) == ["42", "may", "we will act soon"]
+    assert _aside(path, "theirs").read_bytes() == theirs
+    assert_validates(project, path)
+
+
+def test_an_older_copy_put_back_under_the_session_loses_nothing(project: Project) -> None:
+    """Tag a span (saved), copy the file, tag a second (saved), move the copy back,
+    tag a third: the save finds the conflict, and both after a crash and in the
+    session itself every span comes back."""
+    path = target(project)
+    work = open_work(project)
+    session = session_of(work, project)
+    tag(session, "we will act soon", "quote")
+    work.record()
+    work.save()
+    copy = path.read_bytes()
+    tag(session, "may", "hedge")
+    work.record()
+    work.save()
+    path.write_bytes(copy)  # the older copy moved back over the file
+    tag(session, "42", "number")
+    work.record()
+    with pytest.raises(ConflictError):
+        work.save()
+    assert work.conflict and work.flush()
+    work.close()  # as a crash would leave it: the journal still has the whole session
+
+    reopened = open_work(project)
+    assert not reopened.conflict  # the journal simply continues the older copy
+    assert sorted(s.text for s in reopened.annotations.spans.values()) == ["42", "may", "we will act soon"]
+    assert reopened.save()
+    reopened.close()
+    assert_validates(project, path)
+
+
+def test_an_older_copy_put_back_is_caught_up_by_a_merge(project: Project) -> None:
+    path = target(project)
+    work = open_work(project)
+    session = session_of(work, project)
+    tag(session, "we will act soon", "quote")
+    work.record()
+    work.save()
+    copy = path.read_bytes()
+    tag(session, "may", "hedge")
+    work.record()
+    work.save()
+    path.write_bytes(copy)
+    tag(session, "42", "number")
+    work.record()
+    with pytest.raises(ConflictError):
+        work.save()
+    said = work.resolve(Resolution.MERGE)
+    assert "caught up" in said
+    events = [e.hash for e in work.annotations.history]
+    work.close()
+    saved = orjson.loads(path.read_bytes())
+    assert [e["hash"] for e in saved["history"]] == events  # every event of the session kept as it was
+    assert sorted(s["text"] for s in saved["spans"]) == ["42", "may", "we will act soon"]
+    assert_validates(project, path)
 
 
 # -- the lock ------------------------------------------------------------------------
@@ -732,7 +852,7 @@ def test_a_file_changed_on_disk_is_not_overwritten(project: Project) -> None:
     with pytest.raises(ConflictError):  # and again: never silently
         work.save()
     assert work.flush()
-    assert journal_seqs(path) == [2]  # the unsaved change is kept
+    assert journal_seqs(path) == [1, 2]  # the session's changes are kept
     work.close()
     assert path.read_bytes() == theirs
     # The journal continues their file's trail, so the change comes back.
@@ -953,7 +1073,6 @@ def test_rejections_are_journaled_recovered_and_saved(project: Project) -> None:
     assert [r.text for r in again.annotations.rejected] == ["may"]
     assert again.save()
     assert again.flush()
-    assert not journal_path(target(project)).exists()  # the saved file has everything
     saved = orjson.loads(target(project).read_bytes())
     assert [(r["annotator"], r["span"], r["text"]) for r in saved["rejected"]] == [("bob", "b1", "may")]
     assert_validates(project, target(project))
@@ -965,6 +1084,7 @@ def test_rejections_are_journaled_recovered_and_saved(project: Project) -> None:
     assert again.save()
     assert "rejected" not in orjson.loads(target(project).read_bytes())
     again.close()
+    assert not journal_path(target(project)).exists()  # the saved file has everything
 
 
 def test_records_of_other_tools_survive_editing(project: Project) -> None:

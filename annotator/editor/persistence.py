@@ -4,8 +4,17 @@
 - Every change is appended at once to a journal beside the file (by a writer
   thread, flushed and fsynced), so `kill -9` loses at most what was typed in
   the last moment; the next start replays the journal.
+- The journal keeps every change of the session until the session ends with
+  its work saved. Cutting it back after each save lost work when the file
+  was replaced under the session (an older copy put back, a git checkout):
+  the changes saved before were then in neither the file nor the journal.
 - Saves are atomic and conflict-checked (annotator.storage) and run off the
-  UI thread; after a save the journal is cut down to what is not yet saved.
+  UI thread. A save that finds the file changed on disk overwrites nothing:
+  the work file records the conflict, and `resolve` merges the two versions
+  (annotator.model.merge), keeps the session's or takes the disk's, saving
+  the side that is not kept beside the file (`.NAME.mine-…` or
+  `.NAME.theirs-…`), so neither version is lost. A journal that continues
+  another version than the one on disk is the same conflict, found at open.
 """
 
 from __future__ import annotations
@@ -18,6 +27,8 @@ import queue
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import get_args
 
@@ -27,6 +38,7 @@ from pydantic import ValidationError
 from annotator.model.annotation import AnnotationFile, AuditEvent, Rejection, Span, Status
 from annotator.model.document import Document
 from annotator.model.editing import AnnotationSet, EditError, span_sort_key, utc_now
+from annotator.model.merge import merge
 from annotator.model.tagset import TagSet
 from annotator.storage import (
     MISSING,
@@ -35,8 +47,11 @@ from annotator.storage import (
     Fingerprint,
     StorageError,
     atomic_write,
+    create_new,
+    dumps,
     fsync_directory,
     open_no_follow,
+    read_file,
     read_no_follow,
     save,
 )
@@ -56,6 +71,28 @@ __all__ = [
 
 class OpenError(Exception):
     """The file cannot be opened for editing; the message says why."""
+
+
+class Resolution(StrEnum):
+    """How a conflict with the file on disk is settled."""
+
+    MERGE = "merge"
+    MINE = "mine"
+    THEIRS = "theirs"
+
+
+@dataclass(frozen=True, slots=True)
+class DiskVersion:
+    """The annotation file as found on disk: None when it is gone, or unreadable (`problem`)."""
+
+    file: AnnotationFile | None
+    fingerprint: Fingerprint
+    problem: str | None
+
+
+# A fingerprint no file on disk has: a session whose journal continued another
+# version than the disk's must not save over it before the person decides.
+DIVERGED = Fingerprint("diverged")
 
 
 class LockedError(OpenError):
@@ -134,8 +171,11 @@ def _same_file(fd: int, path: Path) -> bool:
         return False
 
 
+RESET = ("reset",)
+
+
 class _JournalWriter(threading.Thread):
-    """Appends journal lines in order; compacts after saves.
+    """Appends journal lines in order; compacts what an opened file holds already.
 
     A write that fails (disk full) is cut back off the file and retried with
     the next one, so the journal never has a gap or a torn line in the middle.
@@ -174,7 +214,10 @@ class _JournalWriter(threading.Thread):
     def _handle(self, batch: list) -> None:
         failure: OSError | None = None
         for item in batch:
-            if isinstance(item, tuple):  # ("compact", saved_seq, saved_status, saved_rejected)
+            if item == RESET:  # the session starts over from the file saved now
+                self.pending.clear()
+                self.path.unlink(missing_ok=True)
+            elif isinstance(item, tuple):  # ("compact", saved_seq, saved_status, saved_rejected)
                 try:
                     self._write()  # what came before the save first
                     _compact_journal(self.path, *item[1:])
@@ -304,6 +347,8 @@ class WorkFile:
         lock: _Lock,
         saved: tuple[int, str, list[Rejection]],
         on_error: Callable[[str], None],
+        *,
+        diverged: bool = False,
     ) -> None:
         self.path = path
         self.annotations = annotations
@@ -321,10 +366,15 @@ class WorkFile:
         self._writer = _JournalWriter(journal_path(path), on_error)
         if self._writer.path.exists():
             # First drop what is saved already and a line cut short by a crash,
-            # which the next append would otherwise run into.
-            self._writer.submit(("compact", self._saved_seq, self._saved_status, _records(self._saved_rejected)))
+            # which the next append would otherwise run into. A journal of another
+            # version than the file's is all the session has: nothing of it is saved.
+            saved_now = (0, "", None) if diverged else (self._saved_seq, self._saved_status, self._saved_rejected)
+            self._writer.submit(("compact", saved_now[0], saved_now[1], _records(saved_now[2] or [])))
         self._writer.start()
         self.last_error: str | None = None
+        # The file on disk is not the version this session last saw: a save found it
+        # changed, or the journal continued another version. Saves refuse until resolved.
+        self.conflict = False
 
     @classmethod
     def open(
@@ -347,11 +397,17 @@ class WorkFile:
         try:
             annotations, fingerprint = _load(path, document, annotator, tagset, **kwargs)
             saved = (len(annotations.history), annotations.status, annotations.rejected)
-            _recover(path, journal, annotations)
+            mine = _recover(path, journal, annotations, document, tagset, **kwargs)
         except BaseException:
             lock.release()
             raise
-        return cls(path, annotations, fingerprint, lock, saved, on_error)
+        fingerprint = fingerprint if mine is None else DIVERGED
+        work = cls(path, mine or annotations, fingerprint, lock, saved, on_error, diverged=mine is not None)
+        work.document, work.tagset, work._options = document, tagset, kwargs
+        if mine is not None:
+            work.conflict = True
+            work._saved_seq = -1  # nothing of this version is on disk
+        return work
 
     @property
     def dirty(self) -> bool:
@@ -367,9 +423,7 @@ class WorkFile:
         if self._closed:
             raise RuntimeError(f"{self.path} is closed; its changes can no longer be journaled")
         history = self.annotations.history
-        lines = bytearray()
-        for event in history[self._journaled :]:
-            lines += orjson.dumps({"event": event.model_dump(mode="json", exclude_none=True)}) + b"\n"
+        lines = bytearray(self._journal_lines(since=self._journaled))
         self._journaled = len(history)
         if self.annotations.status != self._journaled_status:
             self._journaled_status = self.annotations.status
@@ -429,6 +483,10 @@ class WorkFile:
             file = self.file_from(Snapshot(spans, history, status, version, rejected))
             try:
                 self.fingerprint = save(self.path, file, self.fingerprint, self._encoder)
+            except ConflictError as err:
+                self.conflict = True
+                self.last_error = f"{err}. Your changes are kept in {journal_path(self.path)}."
+                raise
             except StorageError as err:
                 self.last_error = f"{err}. Your changes are kept in {journal_path(self.path)}."
                 raise
@@ -438,18 +496,88 @@ class WorkFile:
             if version is not None:
                 self._saved_version = version
             self.last_error = None
-            if not self._closed:
-                self._writer.submit(("compact", len(history), status, _records(rejected)))
             return True
 
     def close(self) -> None:
-        """Flush the journal and release the lock (the journal stays if unsaved)."""
+        """Flush the journal and release the lock. The journal goes when the
+        session's work is saved, and stays otherwise."""
         if self._closed:
             return
         self._closed = True
+        if not self.dirty and not self.conflict:
+            self._writer.submit(RESET)
         self._writer.submit(None)
         self._writer.join(timeout=5)
         self._lock.release()
+
+    # -- a file changed on disk under the session ------------------------------
+
+    def disk_version(self) -> DiskVersion:
+        """The file as it is on disk now: what a conflict is with."""
+        try:
+            file, raw = load_annotation_file(self.path)
+        except FileNotFoundError:
+            return DiskVersion(None, MISSING, None)
+        except (OSError, ValueError) as err:
+            return DiskVersion(None, Fingerprint.of_path(self.path), str(err).splitlines()[0])
+        return DiskVersion(file, Fingerprint.of_bytes(raw), None)
+
+    def resolve(self, choice: Resolution) -> str:
+        """Settle a conflict with the file on disk and save the result over it.
+
+        MERGE merges span by span (my changes win where both changed a span);
+        MINE keeps this session's version and THEIRS takes the disk's; the
+        version not kept is saved beside the file first. Returns what was done,
+        in words; raises StorageError if the result cannot be saved.
+        """
+        disk = self.disk_version()
+        if choice is Resolution.MERGE and disk.file is None:
+            raise StorageError(f"{self.path}: cannot merge: {disk.problem or 'the file is gone from disk'}")
+        with self._save_lock:
+            if choice is Resolution.MERGE:
+                result = merge(self.annotations, disk.file, self.document, self.tagset, editor=self.annotations.editor)
+                said = f"merged with the version on disk: {result.summary()}"
+                self._adopt(result.annotations)
+            elif choice is Resolution.MINE:
+                kept = self._set_aside("theirs", Fingerprint.of_path(self.path))
+                said = f"kept your version; the one on disk is saved as {kept}"
+            else:
+                kept = self._set_aside("mine", None)
+                said = f"took the version on disk; yours is saved as {kept}"
+                editor = self.annotations.editor
+                self._adopt(AnnotationSet(disk.file, self.document.text, tagset=self.tagset, **self._options))
+                self.annotations.editor = editor
+            self.fingerprint = disk.fingerprint
+            self._saved_seq = -1  # force the save
+            self.conflict = False
+        self.save()
+        self._writer.submit(RESET)  # the file just saved is the session's new starting point
+        return said
+
+    def _adopt(self, annotations: AnnotationSet) -> None:
+        self.annotations = annotations
+        self._saved_version = None
+        self._journaled = len(annotations.history)
+        self._journaled_status = annotations.status
+        self._journaled_rejected = annotations.rejected
+        self._encoder = CanonicalEncoder()
+
+    def _set_aside(self, side: str, fingerprint: Fingerprint | None) -> Path:
+        """Save one version beside the file as `.NAME.SIDE-TIME.json` (hidden: validate skips it)."""
+        stamp = utc_now().replace(":", "").replace("-", "").replace(".", "")
+        aside = self.path.with_name(f".{self.path.name}.{side}-{stamp}.json")
+        if side == "theirs":
+            data = read_file(self.path, what="annotation file") if fingerprint != MISSING else b""
+        else:
+            data = dumps(self.file_from(self.snapshot()))
+        create_new(aside, data, what="copy of the version not kept")
+        return aside
+
+    def _journal_lines(self, since: int) -> bytes:
+        lines = bytearray()
+        for event in self.annotations.history[since:]:
+            lines += orjson.dumps({"event": event.model_dump(mode="json", exclude_none=True)}) + b"\n"
+        return bytes(lines)
 
 
 def _load(
@@ -471,21 +599,29 @@ def _load(
     return AnnotationSet(file, document.text, tagset=tagset, **kwargs), Fingerprint.of_bytes(raw)
 
 
-def _recover(path: Path, journal: Path, annotations: AnnotationSet) -> None:
-    """Replay journaled events the saved file does not have yet.
+def _recover(
+    path: Path, journal: Path, annotations: AnnotationSet, document: Document, tagset: TagSet, **kwargs
+) -> AnnotationSet | None:
+    """Replay journaled events the saved file does not have yet, onto `annotations`.
 
     Only the last line may be unreadable (a crash mid-write); anything else
-    that does not continue the saved file stops the open with the journal's
-    line named, rather than drop changes silently.
+    that cannot be replayed stops the open with the journal's line named,
+    rather than drop changes silently. A journal that continues another version
+    of the file than the one on disk (its event N differs from the file's event
+    N: the file was replaced) is no error: the session's version is rebuilt,
+    from the file's events before N and the journal's from N on, and returned,
+    for the person to settle against the disk's. None when the journal simply
+    continues the file.
     """
     try:
         data = read_no_follow(journal, what="recovery journal")
     except FileNotFoundError:
-        return
+        return None
     except OSError as err:
         raise OpenError(f"cannot read the recovery journal {journal}: {err.strerror or err}") from None
     aside = f"move the journal aside to open {path} without the changes in it"
     lines = data.split(b"\n")
+    target = annotations
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -496,35 +632,53 @@ def _recover(path: Path, journal: Path, annotations: AnnotationSet) -> None:
             if number == len(lines):
                 break  # cut short by a crash mid-write: that change never finished
             raise OpenError(f"{where}: unreadable journal record (not JSON); {aside}") from None
-        if isinstance(record, dict) and record.keys() == {"rejected"}:
-            try:
-                rejected = [Rejection.model_validate(item) for item in record["rejected"]]
-            except (ValidationError, TypeError):
-                raise OpenError(f"{where}: unreadable journal record (rejected candidates); {aside}") from None
-            annotations.set_rejected(rejected)
+        event = _journal_record(record, where, aside, target)
+        if event is None:
             continue
-        if isinstance(record, dict) and record.keys() == {"status"}:
-            if record["status"] not in get_args(Status):
-                raise OpenError(f"{where}: unknown status {record['status']!r} in the journal; {aside}")
-            annotations.set_status(record["status"])
-            continue
-        if not isinstance(record, dict) or record.keys() != {"event"}:
-            raise OpenError(f"{where}: unreadable journal record (neither an event nor a status); {aside}")
-        try:
-            event = AuditEvent.model_validate(record["event"])
-        except ValidationError as err:
-            problem = err.errors(include_url=False)[0]
-            field = ".".join(str(part) for part in problem["loc"])
-            raise OpenError(f"{where}: unreadable journal record: {field}: {problem['msg']}; {aside}") from None
-        history = annotations.history
+        history = target.history
         if 1 <= event.seq <= len(history) and history[event.seq - 1].hash == event.hash:
             continue  # saved before the crash
         if event.seq <= len(history):
-            raise OpenError(
-                f"{where}: journal does not continue the saved file: its event {event.seq} differs from the "
-                f"file's (was the file replaced since?); {aside}"
-            )
+            # The file was replaced by another version: the session's goes on from here.
+            target = _version_before(annotations, event.seq, document, tagset, **kwargs)
         try:
-            annotations.apply_event(event)
+            target.apply_event(event)
         except EditError as err:
             raise OpenError(f"{where}: journal does not continue the saved file: {err}; {aside}") from None
+    return target if target is not annotations else None
+
+
+def _journal_record(record: object, where: str, aside: str, annotations: AnnotationSet) -> AuditEvent | None:
+    """Apply a status or rejections line to `annotations`; the event of an event line."""
+    if isinstance(record, dict) and record.keys() == {"rejected"}:
+        try:
+            rejected = [Rejection.model_validate(item) for item in record["rejected"]]
+        except (ValidationError, TypeError):
+            raise OpenError(f"{where}: unreadable journal record (rejected candidates); {aside}") from None
+        annotations.set_rejected(rejected)
+        return None
+    if isinstance(record, dict) and record.keys() == {"status"}:
+        if record["status"] not in get_args(Status):
+            raise OpenError(f"{where}: unknown status {record['status']!r} in the journal; {aside}")
+        annotations.set_status(record["status"])
+        return None
+    if not isinstance(record, dict) or record.keys() != {"event"}:
+        raise OpenError(f"{where}: unreadable journal record (neither an event nor a status); {aside}")
+    try:
+        return AuditEvent.model_validate(record["event"])
+    except ValidationError as err:
+        problem = err.errors(include_url=False)[0]
+        field = ".".join(str(part) for part in problem["loc"])
+        raise OpenError(f"{where}: unreadable journal record: {field}: {problem['msg']}; {aside}") from None
+
+
+def _version_before(
+    annotations: AnnotationSet, seq: int, document: Document, tagset: TagSet, **kwargs
+) -> AnnotationSet:
+    """The file's annotations as they were before its event `seq`: its events replayed from nothing."""
+    rebuilt = AnnotationSet.new(document, annotations.annotator, tagset=tagset, **kwargs)
+    rebuilt.foreign = list(annotations.foreign)
+    rebuilt.status, rebuilt.rejected = annotations.status, list(annotations.rejected)
+    for event in annotations.history[: seq - 1]:
+        rebuilt.apply_event(event)
+    return rebuilt

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ META_FIELDS = ("id", "title", "publisher", "source", "language", "published")
 # The schema's id pattern, repeated so the text policy does not import pydantic.
 DOCUMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 META_LIMIT = 1024 * 1024  # a sidecar holds a few short fields
+DERIVED_ID_STEM = 55  # a derived id is this, '-' and 8 hex digits: 64, the longest id
 
 
 class DocumentError(Exception):
@@ -102,15 +104,35 @@ class Document:
         return len(self.text)
 
 
+def document_id_for(name: str) -> str:
+    """The id of a document that has no id of its own: its file name without
+    `.txt`, when that is a valid id; otherwise one derived from it.
+
+    File names like "my article", "Café crème" or one over 64 characters are
+    common and are not ids (letters, digits, '.', '_', ':' and '-', at most 64,
+    starting with a letter or digit). The derived id keeps what it can: accents
+    are dropped, runs of other characters become one '-', the rest is cut to 55
+    characters, and '-' plus 8 hex digits of the name's SHA-256 follow, so that
+    two names that read alike ("my article", "my-article") never share an id.
+    """
+    if DOCUMENT_ID.fullmatch(name):
+        return name
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^A-Za-z0-9._:-]+", "-", plain).strip("-._:")[:DERIVED_ID_STEM].rstrip("-._:")
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{slug}-{digest}" if slug else f"doc-{digest}"
+
+
 def meta_path_for(document_path: Path) -> Path:
     return document_path.with_name(document_path.stem + META_SUFFIX)
 
 
 def load_meta(document_path: Path, *, area: Area | None = None) -> DocumentMeta:
-    """Read the sidecar `NAME.meta.json` (inside `area`, if given); without one the id is the file stem."""
+    """Read the sidecar `NAME.meta.json` (inside `area`, if given); the id, when it
+    gives none or there is none, comes from the file name (`document_id_for`)."""
     meta_file = meta_path_for(document_path)
     if not os.path.lexists(meta_file):
-        return DocumentMeta(id=document_path.stem)
+        return DocumentMeta(id=document_id_for(document_path.stem))
     try:
         data = read_file(meta_file, limit=META_LIMIT, area=area, what="metadata file")
         # Same policy as the text: a leading byte-order mark is dropped (orjson rejects it).
@@ -134,7 +156,7 @@ def load_meta(document_path: Path, *, area: Area | None = None) -> DocumentMeta:
         raise DocumentError(
             meta_file, f"metadata field 'id' {raw['id']!r} must be letters, digits, '.', '_', ':' or '-' (at most 64)"
         )
-    raw.setdefault("id", document_path.stem)
+    raw.setdefault("id", document_id_for(document_path.stem))
     return DocumentMeta(**raw)
 
 

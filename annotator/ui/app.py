@@ -24,17 +24,18 @@ from annotator.config import Config
 from annotator.editor import motion
 from annotator.editor.display import details_text, display_text
 from annotator.editor.numbers import parse_number
-from annotator.editor.persistence import OpenError, WorkFile
+from annotator.editor.persistence import OpenError, Resolution, WorkFile
 from annotator.editor.search import SearchError, SearchState
 from annotator.editor.session import Change, EditorSession
 from annotator.keys import APP_BINDINGS, KeyBinding, all_bindings
 from annotator.model.annotation import Span
-from annotator.model.document import Document, DocumentError, load_document
+from annotator.model.document import Document, DocumentError, document_id_for, load_document
 from annotator.model.editing import EditError
-from annotator.storage import StorageError
+from annotator.storage import ConflictError, StorageError
 from annotator.ui.bindings import FooterOrderScreen, HelpRows, help_sections, textual_bindings
 from annotator.ui.commands import AnnotatorCommands
 from annotator.ui.screens.confirm import ConfirmScreen
+from annotator.ui.screens.conflict import ConflictScreen
 from annotator.ui.screens.goto import GotoScreen
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.relabel import RelabelScreen
@@ -159,7 +160,7 @@ class AnnotatorApp(App[None]):
 
             doc_id = load_meta(full, area=self.config.area).id
         except DocumentError:
-            doc_id = Path(relative_path).stem
+            doc_id = document_id_for(Path(relative_path).stem)
         return self.out_dir / doc_id / f"{self.annotator}.json"
 
     # -- opening and closing documents ---------------------------------------
@@ -195,13 +196,7 @@ class AnnotatorApp(App[None]):
         self.position = position
         self.document = document
         self.work_file = work_file
-        self.session = EditorSession(work_file.annotations, self.tagset)
-        self.session.subscribe(self._after_change)
-        self.view.set_session(self.session)
-        self.span_list.set_session(self.session)
-        self._save_state = SaveState.UNSAVED if work_file.dirty else SaveState.SAVED
-        self._problems = None
-        self._refresh_side()
+        self._start_session()
         self.sub_title = document.meta.title or document.id
         if work_file.recovered:
             self.notify(
@@ -210,6 +205,8 @@ class AnnotatorApp(App[None]):
                 markup=False,
             )
             self._schedule_save()
+        if work_file.conflict:
+            self.call_after_refresh(self._show_conflict)
         # After the first paint: starting the checker process competes with it for the CPU.
         if self._check_timer is not None:
             self._check_timer.stop()
@@ -222,6 +219,54 @@ class AnnotatorApp(App[None]):
         # generations as usual but run full collections far less often.
         gc.set_threshold(700, 10, 10_000)
         return True
+
+    def _start_session(self) -> None:
+        """Edit the work file's annotations: a new session over them, shown in the view and the side panel."""
+        work_file = self.work_file
+        assert work_file is not None
+        self.session = EditorSession(work_file.annotations, self.tagset)
+        self.session.subscribe(self._after_change)
+        self.view.set_session(self.session)
+        self.span_list.set_session(self.session)
+        self._save_state = SaveState.UNSAVED if work_file.dirty else SaveState.SAVED
+        self._problems = None
+        self._refresh_side()
+
+    # -- the file changed on disk ------------------------------------------------
+
+    def _show_conflict(self) -> None:
+        work_file = self.work_file
+        if work_file is None or not work_file.conflict:
+            return
+        if self.screen.is_modal:  # a dialog is open (or this one already): the next save asks again
+            return
+        disk = work_file.disk_version()
+        on_disk = (
+            f"{len(disk.file.spans)} span(s)" if disk.file is not None else (disk.problem or "the file is gone")
+        )
+        situation = (
+            "It is not the version this session last saw: git checked out another one, another tool saved it, "
+            f"or a copy was put back. Yours: {len(work_file.annotations.spans)} span(s); on disk: {on_disk}."
+        )
+
+        def chosen(resolution: Resolution | None) -> None:
+            if resolution is None:
+                self.notify(
+                    "Nothing was written over the file; your work stays in the journal until you choose.",
+                    severity="warning",
+                    markup=False,
+                    timeout=6,
+                )
+                return
+            try:
+                said = work_file.resolve(resolution)
+            except StorageError as err:
+                self._report_error(str(err))
+                return
+            self._start_session()
+            self.notify(display_text(said), title="conflict settled", markup=False, timeout=8)
+
+        self.push_screen(ConflictScreen(str(work_file.path), situation), chosen)
 
     def _open_next_available(self, step: int) -> bool:
         for offset in range(1, len(self.queue)):
@@ -326,10 +371,19 @@ class AnnotatorApp(App[None]):
     def _save_in_background(self, work_file: WorkFile, snapshot) -> None:
         try:
             work_file.save(snapshot)
+        except ConflictError:
+            self.call_from_thread(self._save_conflicted, work_file)
+            return
         except StorageError as err:
             self.call_from_thread(self._save_failed, str(err))
             return
         self.call_from_thread(self._saved, work_file)
+
+    def _save_conflicted(self, work_file: WorkFile) -> None:
+        if work_file is self.work_file:
+            self._save_state = SaveState.FAILED
+            self._update_status()
+            self._show_conflict()
 
     def _saved(self, work_file: WorkFile) -> None:
         if work_file is self.work_file:
@@ -506,6 +560,9 @@ class AnnotatorApp(App[None]):
         if self.work_file is not None:
             try:
                 saved = self.work_file.save()
+            except ConflictError:
+                self._save_conflicted(self.work_file)
+                return
             except StorageError as err:
                 self._save_failed(str(err))
                 return
@@ -653,6 +710,12 @@ class AnnotatorApp(App[None]):
             work_file.save()
         except StorageError as err:
             message = (work_file.last_error or str(err)) + "\nQuit anyway? Nothing is lost: the journal stays."
+            if isinstance(err, ConflictError):
+                message = (
+                    f"{work_file.path} changed on disk, and your version is not saved over it.\n"
+                    "Quit anyway? Nothing is lost: the journal keeps your work, and the next start asks "
+                    "how to settle it (merge, keep yours or take the disk's)."
+                )
 
             def answer(quit_anyway: bool | None) -> None:
                 if quit_anyway:

@@ -50,6 +50,7 @@ class ReviewApp(AnnotatorApp):
         self.current: int | None = None  # index into adjudication.disagreements
         self.highlighted = 0
         self._decided: dict[Candidate, Decision] = {}
+        self._reviewing = False  # the gold file is open
 
     def compose_side(self, placeholder: EditorSession) -> ComposeResult:
         yield ReviewPanel(id="review")
@@ -65,10 +66,17 @@ class ReviewApp(AnnotatorApp):
         self.current = 0 if self.adjudication.disagreements else None
         self._move_to_first_open()
         self._refresh_review(move=True)
+        self._reviewing = True
         return True
 
     def key_bindings(self) -> list[KeyBinding]:
         return all_bindings(self.tagset, review=True)
+
+    def _start_session(self) -> None:
+        super()._start_session()
+        if self._reviewing:  # the gold file was replaced (a conflict settled): what is decided may differ
+            self._move_to_first_open()
+            self._refresh_review(move=False)
 
     # -- state ----------------------------------------------------------------
 
