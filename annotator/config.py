@@ -8,6 +8,15 @@ An annotation file belongs to the project it lies in, found the same way from
 the file's own folder up (`project_root`), so that a file checked from outside
 its project is still read against that project's documents; a file that lies
 in no project goes with the working directory's (`configs_of`).
+
+A config file is read as the storage rules read any file (a FIFO or a
+device is refused at once, not waited on) and must be UTF-8 TOML of at most
+1 MB, with arrays and inline tables nested at most 32 deep. Every problem,
+in the file found or in a pyproject.toml passed on the way up, is a
+ConfigError that names the file, the key or the line and column, and what is
+wrong. `[keys]` must name bindings that exist, with keys a terminal sends
+(annotator.keys.parse_key), that collide with no key active at the same
+time (annotator.keys.keymap_clashes); the keys are kept as Textual names them.
 """
 
 from __future__ import annotations
@@ -15,18 +24,28 @@ from __future__ import annotations
 import os
 import re
 import string
+import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.keys import label_key_conflict
+from annotator.keys import (
+    KeyNameError,
+    all_bindings,
+    keymap_clashes,
+    label_key_conflict,
+    parse_keys,
+    unknown_binding,
+)
 from annotator.model.tagset import AttributeSpec, LabelSpec, TagSet, default_tagset
-from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area
+from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, FileTooLarge, UnsafeFile, read_file
 
 CONFIG_FILE = "annotator.toml"
 PYPROJECT_FILE = "pyproject.toml"
+MAX_CONFIG_SIZE = 1024 * 1024  # a config is a few lines; this bounds every pyproject.toml read on the way up too
+MAX_NESTING = 32  # tomllib recurses per level: a file nested 100,000 deep would end in RecursionError
 # Same as the schema's name pattern; kept here so reading the config does not import pydantic.
 ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
 LABEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -86,7 +105,7 @@ def find_root(start: Path) -> tuple[Path, Path | None, dict[str, Any] | None]:
     if configured is not None:
         folder = Path(configured)
         candidate = folder / CONFIG_FILE
-        if candidate.is_file():
+        if os.path.lexists(candidate):
             return folder, candidate, _read_toml(candidate)
         pyproject = folder / PYPROJECT_FILE
         return folder, pyproject, _tool_table(pyproject, _read_toml(pyproject))
@@ -149,10 +168,13 @@ def _nearest(folder: str, cache: dict[str, str | None], marked: Callable[[str], 
 
 
 def _has_config(folder: str) -> bool:
-    if os.path.isfile(os.path.join(folder, CONFIG_FILE)):
+    # Whatever is named annotator.toml marks the project: a FIFO or a folder is then refused by
+    # _read_toml with a message, not passed over for another project's config. A pyproject.toml
+    # may be anyone's: one that leads nowhere (a dangling link) holds no [tool.annotator].
+    if os.path.lexists(os.path.join(folder, CONFIG_FILE)):
         return True
     pyproject = Path(folder, PYPROJECT_FILE)
-    return pyproject.is_file() and _tool_table(pyproject, _read_toml(pyproject)) is not None
+    return pyproject.exists() and _tool_table(pyproject, _read_toml(pyproject)) is not None
 
 
 def _has_git(folder: str) -> bool:
@@ -162,7 +184,7 @@ def _has_git(folder: str) -> bool:
 def load_config(start: Path | None = None, config_file: Path | None = None) -> Config:
     """Find and parse the project configuration, raising ConfigError on problems."""
     if config_file is not None:
-        if not config_file.is_file():
+        if not os.path.lexists(config_file):
             raise ConfigError(f"{config_file}: config file not found")
         raw = _read_toml(config_file)
         if config_file.name == PYPROJECT_FILE:
@@ -186,13 +208,77 @@ def _tool_table(pyproject: Path, document: dict[str, Any]) -> dict[str, Any] | N
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML document in a config file; ConfigError for a file that is not a regular file of
+    at most MAX_CONFIG_SIZE bytes of UTF-8 TOML nested at most MAX_NESTING deep."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = read_file(path, limit=MAX_CONFIG_SIZE, what="config file")
+    except FileTooLarge:
+        # Not its own message, which says to raise limits.max_file_size: that limit is not the config's.
+        raise ConfigError(
+            f"{path}: cannot read: the config file has more than 1 MB ({MAX_CONFIG_SIZE:,} bytes); "
+            "a config is a few lines of TOML"
+        ) from None
+    except UnsafeFile as err:
+        raise ConfigError(f"{path}: cannot read: {err.reason}") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror or err}") from None
+    try:
+        text = data.decode("utf-8")  # tomllib.load would raise UnicodeDecodeError, which names no line
+    except UnicodeDecodeError as err:
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        line = data.count(b"\n", 0, err.start) + 1
+        column = len(data[line_start : err.start].decode("utf-8")) + 1  # valid up to the bad byte
+        raise ConfigError(
+            f"{path}: not UTF-8: byte 0x{data[err.start]:02x} at line {line}, column {column} cannot be decoded; "
+            "save the file as UTF-8"
+        ) from None
+    deep = _too_deep(text)
+    if deep is not None:
+        line, column = text.count("\n", 0, deep) + 1, deep - text.rfind("\n", 0, deep)
+        raise ConfigError(
+            f"{path}: invalid TOML: arrays and inline tables nested more than {MAX_NESTING} deep "
+            f"(at line {line}, column {column})"
+        )
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: invalid TOML: {err}") from None
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+    except RecursionError:  # a nesting _too_deep missed, read deep in the call stack
+        raise ConfigError(f"{path}: invalid TOML: arrays and inline tables nested too deep") from None
+    except ValueError as err:  # int() refuses an integer of more digits than this, and tomllib lets it through
+        limit = sys.get_int_max_str_digits()
+        if "digits" not in str(err):
+            raise ConfigError(f"{path}: invalid TOML: {err}") from None
+        raise ConfigError(f"{path}: invalid TOML: an integer of more than {limit:,} digits") from None
+
+
+# What can hold a bracket that does not nest: strings of the four kinds and comments. Each
+# alternative matches to its end, or to the end of the line or text when it is not closed, and the
+# quantifiers are possessive: a hostile file is scanned once, in linear time, never backtracked.
+_TOML_LEXEME = re.compile(
+    r'"""(?:[^"\\]|\\[\s\S]?|"(?!""))*+(?:"{3,5}|\Z)'  # multi-line basic string
+    r"|'''[\s\S]*?(?:'{3,5}|\Z)"  # multi-line literal string
+    r'|"(?:[^"\\\n]|\\.)*+"?'  # basic string
+    r"|'[^'\n]*+'?"  # literal string
+    r"|#[^\n]*+"  # comment
+    r"|[\[\]{}]"
+)
+
+
+def _too_deep(text: str) -> int | None:
+    """Where an array or inline table opens more than MAX_NESTING deep (an offset), or None."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return None
+    depth = 0
+    for lexeme in _TOML_LEXEME.finditer(text):
+        token = lexeme.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                return lexeme.start()
+        elif token in ("]", "}"):
+            depth = max(depth - 1, 0)
+    return None
 
 
 def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config:
@@ -216,27 +302,47 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
     labels = raw.get("labels", {})
     if not isinstance(labels, dict):
         raise fail("labels", "must be a table of labels")
-    keymap = raw.get("keys", {})
-    if not isinstance(keymap, dict):
-        raise fail("keys", 'must be a table of binding id = "key" (for example "span.delete" = "x")')
-    for binding_id, keys in keymap.items():
+    raw_keymap = raw.get("keys", {})
+    if not isinstance(raw_keymap, dict):
+        raise fail("keys", 'must be a table of binding id = "key" (for example "span.delete" = "z")')
+    keymap: dict[str, str] = {}
+    for binding_id, keys in raw_keymap.items():
         if not (isinstance(keys, str) and keys.strip()):
             raise fail(f"keys.{binding_id}", 'must be a key name such as "x" or "ctrl+k", or several joined by \',\'')
+        try:
+            keymap[binding_id] = ",".join(parse_keys(keys))  # as Textual names them: "?" is "question_mark"
+        except KeyNameError as err:
+            raise fail(f"keys.{binding_id}", str(err)) from None
     theme = raw.get("theme")
     if theme is not None and not (isinstance(theme, str) and theme.strip()):
         raise fail("theme", 'must be a theme name such as "textual-dark" or "textual-light"')
     max_file_size = _max_file_size(raw.get("limits", {}), fail)
+    tagset = _build_tagset(labels, keymap, fail)
+    _check_keymap(keymap, tagset, fail)
     return Config(
         root=root,
         source=source,
         annotator=annotator,
         annotations_dir=annotations_dir,
         document_dirs=tuple(documents),
-        tagset=_build_tagset(labels, keymap, fail),
-        keymap=dict(keymap),
+        tagset=tagset,
+        keymap=keymap,
         theme=theme,
         max_file_size=max_file_size,
     )
+
+
+def _check_keymap(keymap: dict[str, str], tagset: TagSet, fail) -> None:
+    """Every id of `[keys]` names a binding (a label's tag keys included), and no key it gives
+    collides with a binding active at the same time."""
+    bindings = all_bindings(tagset)
+    for binding_id in keymap:
+        problem = unknown_binding(binding_id, bindings)
+        if problem is not None:
+            raise fail(f"keys.{binding_id}", problem)
+    clashes = keymap_clashes(keymap, tagset)
+    if clashes:
+        raise fail(f"keys.{clashes[0].binding.id}", str(clashes[0]))
 
 
 def _max_file_size(limits: Any, fail) -> int:
@@ -248,8 +354,10 @@ def _max_file_size(limits: Any, fail) -> int:
     found = SIZE.match(value) if isinstance(value, str) else None
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
-    if found is not None and float(found[1]) > 0:
-        return int(float(found[1]) * SIZE_UNITS[(found[2] or "B").upper()])
+    if found is not None:
+        size = float(found[1]) * SIZE_UNITS[(found[2] or "B").upper()]
+        if 1 <= size < float("inf"):  # float() of 400 digits is inf, which int() refuses
+            return int(size)
     raise fail("limits.max_file_size", 'must be a size in bytes, or with KB, MB or GB, such as "512 MB"')
 
 
@@ -280,9 +388,16 @@ def _build_tagset(raw_labels: dict[str, Any], keymap: dict[str, str], fail) -> T
             raise fail(f"{key}.description", "must be a string")
         if not (isinstance(shortcut, str) and len(shortcut) == 1 and "a" <= shortcut <= "z"):
             raise fail(f"{key}.key", "must be a single lower-case letter (shift+letter jumps to the next span)")
-        taken = label_key_conflict(shortcut, keymap)
+        # A key the file gives; a default key that a remapped binding takes is that binding's
+        # clash, reported under [keys] (_check_keymap).
+        taken = label_key_conflict(shortcut, keymap) if "key" in table else None
         if taken is not None:
-            free = "".join(letter for letter in string.ascii_lowercase if label_key_conflict(letter, keymap) is None)
+            other_labels = {label.key for label in labels.values() if label.name != name}
+            free = "".join(
+                letter
+                for letter in string.ascii_lowercase
+                if letter not in other_labels and label_key_conflict(letter, keymap) is None
+            )
             raise fail(f"{key}.key", f"{taken}; choose one of the free letters {free!r}")
         if not (isinstance(color, str) and COLOR.fullmatch(color)):
             raise fail(f"{key}.color", "must be '#rrggbb' or a colour name such as 'magenta'")

@@ -26,15 +26,48 @@ Where a binding is active (`Scope`):
 
 A binding's id is what `[keys]` in annotator.toml remaps; the part before
 the first "." is its group in the help screen.
+
+A key name in `[keys]` (`parse_key`) is one Textual's driver produces, so
+that a remapped binding can fire; several are joined by ",". A name is any
+of the modifiers alt, ctrl, hyper, meta, shift, super, in that (alphabetical)
+order, each followed by "+", then the key:
+
+- a lower-case letter, a digit, or any other printable character, written
+  as itself ("?", "é") or by Textual's name for it ("question_mark"); the
+  character is kept as Textual names it ("?" becomes "question_mark");
+- an upper-case letter, without modifiers: it is shift with the letter
+  ("shift+a" never fires, "A" does; with other modifiers the letter is lower
+  case: "ctrl+shift+a");
+- up, down, left, right, home, end, pageup, pagedown, insert, delete,
+  backspace, tab, enter, escape, space, f1 to f24.
+
+Shift with any other character key is refused ("shift+1" arrives as "!"),
+and so are ctrl+h, ctrl+i, ctrl+m and ctrl+[, which terminals send as
+backspace, tab, enter and escape.
+
+Two bindings may share a key only when they are never active together
+(`active_together`): the text, the span list and the search bar each have
+their keys while they have the focus, one at a time, so a SPAN_LIST key may
+be a DOCUMENT key; APP and REVIEW keys are active everywhere, so they share
+with nothing, and a priority key (`KeyBinding.priority`) goes before every
+other. The search bar is the exception: its query line is where one types,
+and its own keys go before the app's there (ctrl+r toggles regex instead of
+redoing), so it may take an app key that is not a priority. A remapped key
+must also keep clear of the keys Textual binds on its own (`TEXTUAL_BINDINGS`:
+the command palette; the query line's editing keys and every key that types
+a character). `keymap_clashes` finds the keys `[keys]` makes collide.
 """
 
 from __future__ import annotations
 
+import difflib
 import string
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 
 from annotator.model.tagset import TagSet
 
@@ -286,11 +319,21 @@ def character_key(character: str) -> str:
 _CHARACTERS_BY_KEY = {character_key(c): c for c in string.punctuation}
 
 
+@lru_cache(maxsize=1024)
 def key_character(key: str) -> str | None:
-    """The character a key name types ("question_mark" -> "?", "A" -> "A"), None for keys with modifiers."""
+    """The character a key name types ("question_mark" -> "?", "A" -> "A", "space" -> " "),
+    None for keys with modifiers and keys that type nothing ("enter")."""
     if len(key) == 1:
         return key
-    return _CHARACTERS_BY_KEY.get(key)
+    if key in _CHARACTERS_BY_KEY:
+        return _CHARACTERS_BY_KEY[key]
+    # Any other character, by its Unicode name ("pound_sign"). A name must name the character
+    # back: "escape" and "delete" are aliases of control characters, not the names Textual gives.
+    try:
+        character = unicodedata.lookup(key.replace("_", " "))
+    except KeyError:
+        return None
+    return character if len(character) == 1 and character_key(character) == key else None
 
 
 def label_key_conflict(letter: str, keymap: Mapping[str, str] | None = None) -> str | None:
@@ -308,3 +351,309 @@ def label_key_conflict(letter: str, keymap: Mapping[str, str] | None = None) -> 
         if character == letter.upper():
             return f"{letter!r} cannot be a label key: shift+{letter} ({character!r}) is bound to {binding.id}"
     return None
+
+
+# -- key names in [keys] ----------------------------------------------------------------------
+
+MODIFIERS = ("alt", "ctrl", "hyper", "meta", "shift", "super")  # in the order Textual joins them
+NAMED_KEYS = (
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "insert",
+    "delete",
+    "backspace",
+    "tab",
+    "enter",
+    "escape",
+    "space",
+    *(f"f{number}" for number in range(1, 25)),
+)
+_GRAMMAR = (
+    "a key is a letter, a digit or another character (or its name, such as 'question_mark'), "
+    f"or one of {', '.join(NAMED_KEYS[:15])}, f1 to f24, "
+    f"after any of the modifiers {', '.join(MODIFIERS)} in that order, each followed by '+'"
+)
+# Other spellings people write, for the message that refuses them.
+_SPELLINGS = {
+    "control": "ctrl",
+    "option": "alt",
+    "opt": "alt",
+    "cmd": "super",
+    "command": "super",
+    "win": "super",
+    "esc": "escape",
+    "return": "enter",
+    "del": "delete",
+    "ins": "insert",
+    "pgup": "pageup",
+    "pgdn": "pagedown",
+    "page_up": "pageup",
+    "page_down": "pagedown",
+    "bs": "backspace",
+    "spacebar": "space",
+}
+# ctrl with these sends the same byte as a named key, which Textual names instead
+# (and Textual fires a ctrl+i binding on tab as well).
+_TERMINAL_TWINS = {"ctrl+h": "backspace", "ctrl+i": "tab", "ctrl+m": "enter", "ctrl+left_square_bracket": "escape"}
+
+
+class KeyNameError(ValueError):
+    """A key name Textual's driver never produces; the message says why, and what to write."""
+
+
+def parse_keys(text: str) -> tuple[str, ...]:
+    """The keys of a `[keys]` value, key names joined by "," ("f5, ctrl+w"), each as `parse_key` spells it."""
+    return tuple(parse_key(part) for part in text.split(","))
+
+
+def parse_key(text: str) -> str:
+    """`text` as Textual names the key ("?" -> "question_mark"); KeyNameError when no terminal sends it
+    under that name. The grammar is in this module's docstring."""
+    name = text.strip(" ")
+    if not name:
+        raise KeyNameError("a key name is missing (before, after or between commas; the ',' key is 'comma')")
+    if len(name) == 1:
+        return _base_key(name, [], name)
+    *modifiers, base = name.split("+")
+    if not base:
+        raise KeyNameError(f"{name!r} ends in '+': name a key after the modifiers (the '+' key is 'plus')")
+    for modifier in modifiers:
+        if not modifier:
+            raise KeyNameError(f"{name!r} has an empty part between '+' signs")
+        if modifier not in MODIFIERS:
+            raise KeyNameError(
+                f"{modifier!r} in {name!r} is not a modifier{_suggestion(modifier, MODIFIERS)}; "
+                f"the modifiers are {', '.join(MODIFIERS)}"
+            )
+    if len(set(modifiers)) < len(modifiers):
+        raise KeyNameError(f"{name!r} names a modifier twice")
+    if modifiers != sorted(modifiers):
+        ordered = "+".join([*sorted(modifiers), base])
+        raise KeyNameError(f"{name!r} never fires: Textual puts the modifiers in alphabetical order, {ordered!r}")
+    key = "+".join([*modifiers, _base_key(base, modifiers, name)])
+    if key in _TERMINAL_TWINS:
+        twin = _TERMINAL_TWINS[key]
+        raise KeyNameError(f"terminals send {key!r} as {twin!r} (the same byte): bind {twin!r}, or another key")
+    return key
+
+
+def _base_key(base: str, modifiers: list[str], name: str) -> str:
+    """The key after the modifiers, as Textual names it."""
+    if base in NAMED_KEYS:
+        return base
+    character = base if len(base) == 1 else key_character(base)
+    if character is None:
+        names = [*NAMED_KEYS, *_CHARACTERS_BY_KEY]
+        raise KeyNameError(f"{base!r} is not a key name{_suggestion(base, names)}: {_GRAMMAR}")
+    if not character.isprintable() or character.isspace():
+        within = f" in {name!r}" if name != character else ""
+        raise KeyNameError(
+            f"{character!r}{within} is a control character or a blank, not a key name: "
+            "name the key, such as 'escape', 'tab' or 'space'"
+        )
+    is_letter = character.lower() != character.upper()
+    if modifiers == ["shift"]:
+        if is_letter:
+            raise KeyNameError(
+                f"shift+{character.lower()} arrives as the upper-case letter: write {character.upper()!r}"
+            )
+        raise KeyNameError(
+            f"{name!r} never fires: shift with a character key types another character, "
+            "which arrives instead (write '!' rather than 'shift+1')"
+        )
+    if modifiers and character != character.lower():
+        lowered = with_shift("+".join([*modifiers, character.lower()]))
+        raise KeyNameError(
+            f"{name!r} never fires: with modifiers, a letter is lower case and shift is named: {lowered!r}"
+        )
+    return character_key(character)
+
+
+def _suggestion(word: str, names: Iterable[str]) -> str:
+    names = list(names)
+    spelled = _SPELLINGS.get(word.lower(), word.lower())
+    if spelled in names:
+        return f" (write {spelled!r})"
+    close = difflib.get_close_matches(word.lower(), names, n=3)
+    return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
+
+
+def unknown_binding(binding_id: str, bindings: Iterable[KeyBinding]) -> str | None:
+    """Why `[keys]` cannot remap `binding_id`: no binding of `bindings` has it (with the ids
+    closest to it). None when one has."""
+    ids = [binding.id for binding in bindings]
+    if binding_id in ids:
+        return None
+    close = difflib.get_close_matches(binding_id, ids, n=3, cutoff=0.6)
+    where = "F1 in the app lists every binding with its id"
+    if close:
+        return f"unknown binding id; did you mean {' or '.join(map(repr, close))}? ({where})"
+    groups = ", ".join(f"{group}.*" for group in dict.fromkeys(identifier.split(".")[0] for identifier in ids))
+    return f"unknown binding id: ids are a group and a name, such as 'span.delete' (groups {groups}); {where}"
+
+
+# -- which keys may be shared -----------------------------------------------------------------
+
+# The search bar's query line is Textual's Input: its keys, as its BINDINGS name them (a test keeps
+# them in step), go before the search bar's, and it types every key that is a character.
+_QUERY_LINE_KEYS = (
+    ("left", "cursor_left"),
+    ("shift+left", "cursor_left"),
+    ("ctrl+left", "cursor_left_word"),
+    ("ctrl+shift+left", "cursor_left_word"),
+    ("right", "cursor_right"),
+    ("shift+right", "cursor_right"),
+    ("ctrl+right", "cursor_right_word"),
+    ("ctrl+shift+right", "cursor_right_word"),
+    ("backspace", "delete_left"),
+    ("ctrl+shift+a", "select_all"),
+    ("home", "home"),
+    ("ctrl+a", "home"),
+    ("end", "end"),
+    ("ctrl+e", "end"),
+    ("shift+home", "home"),
+    ("shift+end", "end"),
+    ("delete", "delete_right"),
+    ("ctrl+d", "delete_right"),
+    ("enter", "submit"),
+    ("ctrl+w", "delete_left_word"),
+    ("ctrl+u", "delete_left_all"),
+    ("super+backspace", "delete_left_all"),
+    ("ctrl+backspace", "delete_right_word"),
+    ("alt+backspace", "delete_right_word"),
+    ("ctrl+k", "delete_right_all"),
+    ("ctrl+x", "cut"),
+    ("ctrl+c", "copy"),
+    ("super+c", "copy"),
+    ("ctrl+v", "paste"),
+)
+
+# Keys Textual binds on its own, which `[keys]` cannot move; group "textual".
+TEXTUAL_BINDINGS: tuple[KeyBinding, ...] = (
+    KeyBinding(
+        "textual.command_palette",
+        "ctrl+p",
+        "command_palette",
+        "the key of Textual's command palette",
+        Scope.APP,
+        priority=True,
+    ),
+    *(
+        KeyBinding(
+            "textual.query_line",
+            key,
+            action,
+            f"a key of the search bar's query line ({action.replace('_', ' ')})",
+            Scope.SEARCH,
+        )
+        for key, action in _QUERY_LINE_KEYS
+    ),
+)
+_TYPED = KeyBinding("textual.query_line", "", "insert", "typed by the search bar's query line", Scope.SEARCH)
+
+_WHERE = {
+    Scope.APP: "everywhere",
+    Scope.DOCUMENT: "while the text has the focus",
+    Scope.SPAN_LIST: "while the span list has the focus",
+    Scope.REVIEW: "everywhere in `annotator review`",
+    Scope.SEARCH: "while the search bar has the focus",
+}
+
+
+def active_together(first: KeyBinding, second: KeyBinding) -> bool:
+    """Whether a key bound to both would reach only one of them (the rules are in this module's docstring)."""
+    if first.scope == second.scope:
+        return True
+    scopes = {first.scope, second.scope}
+    if not scopes & {Scope.APP, Scope.REVIEW}:
+        return False  # the text, the span list and the search bar have the focus one at a time
+    if Scope.SEARCH in scopes:
+        return first.priority or second.priority  # the query line's own keys go first, but for a priority key
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class KeyClash:
+    """`binding`, which `[keys]` moves, on the key of `other`, which is active at the same time."""
+
+    binding: KeyBinding
+    other: KeyBinding
+    other_remapped: bool = False  # `[keys]` moves `other` too (onto this key)
+    label: str | None = None  # the label `other` tags or jumps to, when it is tag.LABEL or span.next_LABEL
+
+    def __str__(self) -> str:
+        binding, other, label = self.binding, self.other, self.label
+        textual = other.group == "textual"
+        if textual:
+            what = other.description
+        elif label is not None and other.id == f"tag.{label}":
+            what = f"the key of label {label!r} ({other.id})"
+        elif label is not None:
+            what = f"bound to {other.id}, which jumps to the next {label!r} span (shift with the label's key)"
+        else:
+            what = f"bound to {other.id} ({other.description})"
+        if self.other_remapped:
+            what += " as [keys] remaps it"
+        if other.priority:
+            when = f"{'it' if textual else other.id} goes before every other key, so {binding.id} would never fire"
+        elif binding.priority and other.id == "textual.query_line":
+            when = f"{binding.id} goes before every other key, even in the query line, which would lose it"
+        elif binding.priority:
+            when = f"{binding.id} goes before every other key, so {other.id} would never fire"
+        elif other.id == "textual.query_line":
+            when = f"the query line takes it first, so {binding.id} would never fire"
+        elif binding.scope == other.scope:
+            when = f"both are active {_WHERE[binding.scope]}"
+        else:
+            when = f"{other.id} is active {_WHERE[other.scope]}, {binding.id} {_WHERE[binding.scope]}"
+        if textual:
+            fix = "choose another key"
+        elif label is not None:
+            fix = f"choose another key, or give label {label!r} another one (labels.{label}.key)"
+        else:
+            fix = f"choose another key, or remap {other.id} too"
+        return f"{binding.key!r} is already {what}; {when}: {fix}"
+
+
+def keymap_clashes(keymap: Mapping[str, str], tagset: TagSet | None = None) -> list[KeyClash]:
+    """Where `keymap` (`[keys]`, in Textual's spelling) moves a binding of the app, the review or
+    `tagset` onto a key that a binding active at the same time has, as the keymap leaves it, or that
+    Textual binds: one KeyClash each, in the order of the keymap. Bindings the keymap does not move
+    do not clash among themselves (tests keep it so; label keys are checked as the tag set is built:
+    `label_key_conflict`)."""
+    if not keymap:
+        return []
+    order = {binding_id: position for position, binding_id in enumerate(keymap)}
+    labels: dict[str, str] = {}
+    for label in tagset or ():
+        labels[f"tag.{label.name}"] = labels[f"span.next_{label.name}"] = label.name
+    bindings = [*remapped(all_bindings(tagset), keymap), *TEXTUAL_BINDINGS]
+    sharing: dict[str, list[KeyBinding]] = defaultdict(list)
+    for binding in bindings:
+        sharing[binding.key].append(binding)
+    clashes = []
+    for group in sharing.values():
+        for index, first in enumerate(group):
+            for second in group[index + 1 :]:
+                if first.id == second.id or not (first.id in order or second.id in order):
+                    continue
+                if active_together(first, second):
+                    # The later entry of [keys] is the one that takes a key already taken.
+                    moved, other = sorted((first, second), key=lambda each: order.get(each.id, -1), reverse=True)
+                    clashes.append(KeyClash(moved, other, other.id in order, labels.get(other.id)))
+    for binding in bindings:
+        typed = key_character(binding.key)
+        if (
+            binding.id in order
+            and (binding.scope is Scope.SEARCH or binding.priority)
+            and typed
+            and typed.isprintable()
+        ):
+            clashes.append(KeyClash(binding, replace(_TYPED, key=binding.key)))
+    return sorted(clashes, key=lambda clash: order[clash.binding.id])

@@ -107,3 +107,35 @@ def test_footer_order_names_real_bindings() -> None:
 def test_remapped_keys() -> None:
     bindings = list(remapped(APP_BINDINGS, {"app.save": "f5, ctrl+w"}))
     assert [binding.key for binding in bindings if binding.id == "app.save"] == ["f5", "ctrl+w"]
+
+
+def test_key_character_knows_every_character_textual_names() -> None:
+    """The search bar's query line types " " and "£" too: a binding there on "space" never fires."""
+    assert key_character("space") == " "
+    assert key_character("pound_sign") == "£"
+    assert key_character("question_mark") == "?" and key_character("é") == "é"
+    # Unicode aliases of control characters, and names in another case, are not Textual's names.
+    for key in ("escape", "delete", "tab", "backspace", "QUESTION_MARK", "ctrl+a", "f1", "up"):
+        assert key_character(key) is None, key
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "together"),
+    [
+        ("span.delete", "span.relabel", True),  # one scope
+        ("span.delete", "app.save", True),  # the app's keys work everywhere
+        ("span_list.filter", "review.next", True),  # so do the review's, in the review
+        ("app.save", "review.next", True),
+        ("span_list.filter", "span.delete", False),  # the list and the text have the focus in turn
+        ("search.close", "span.delete", False),
+        ("search.regex", "app.redo_alt", False),  # the query line's keys go before the app's (ctrl+r)
+        ("search.regex", "app.undo", True),  # ... but for a priority key
+        ("span.delete", "app.quit", True),
+    ],
+)
+def test_which_bindings_are_active_together(first: str, second: str, together: bool) -> None:
+    from annotator.keys import active_together
+
+    by_id = {binding.id: binding for binding in all_bindings(default_tagset())}
+    assert active_together(by_id[first], by_id[second]) is together
+    assert active_together(by_id[second], by_id[first]) is together

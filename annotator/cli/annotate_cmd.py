@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,16 +34,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     annotator = resolve_annotator(args.annotator, config.annotator)
     if not re.match(NAME_PATTERN, annotator) or annotator.endswith("\n"):
-        print(
-            f"annotator: {annotator!r} cannot be an annotator name: use letters, digits and . _ @ + - "
-            "(it is also a file name); pass --annotator NAME",
-            file=sys.stderr,
+        say(
+            f"{annotator!r} cannot be an annotator name: use letters, digits and . _ @ + - "
+            "(it is also a file name); pass --annotator NAME"
         )
         return EXIT_USAGE
     given = [Path(p) for p in args.paths] or [config.root / d for d in config.document_dirs]
     missing = [str(p) for p in given if not p.exists()]
     if missing:
-        print(f"annotator: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        say(f"no such file or folder: {', '.join(missing)}")
         return EXIT_USAGE
     documents: list[str] = []
     root = config.root.resolve()
@@ -52,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             documents.append(path.resolve().relative_to(root).as_posix())
         except ValueError:
-            print(f"annotator: {path} is outside the project root {root}; documents must be inside it", file=sys.stderr)
+            say(f"{path} is outside the project root {root}; documents must be inside it")
             return EXIT_USAGE
     if not documents:
-        print(f"annotator: no documents (*.txt) found in {', '.join(map(str, given))}", file=sys.stderr)
+        say(f"no documents (*.txt) found in {', '.join(map(str, given))}")
         return EXIT_USAGE
     out_dir = Path(args.out) if args.out else config.annotations_path
 

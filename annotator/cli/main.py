@@ -2,6 +2,12 @@
 
 Only the standard library is imported here, so `annotator validate` starts
 without loading the UI.
+
+Every message to the terminal goes through `say()` (argparse's through
+`Parser`), which shows control characters as visible placeholders: messages
+carry paths, ids and names out of files that other people made, and an
+escape sequence in one would retitle the window, recolour or clear the
+screen, or reorder the line.
 """
 
 from __future__ import annotations
@@ -40,8 +46,28 @@ IMPORT_FORMATS = ("brat", "label-studio", "doccano", "prodigy", "jsonl", "w3c")
 
 
 def say(message: str) -> None:
-    """An error, warning or summary line: always to stderr, never to stdout."""
-    print(f"annotator: {message}", file=sys.stderr)
+    """An error, warning or summary line: always to stderr, never to stdout, made terminal-safe.
+    A newline stays a line break; every other control character is shown as a placeholder."""
+    print(f"annotator: {terminal_safe(message)}", file=sys.stderr)
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with ESC, C0 and C1 controls and bidi overrides replaced by visible placeholders
+    (annotator.editor.display.display_text), newlines kept."""
+    if all(line.isprintable() for line in text.split("\n")):
+        return text  # nearly every message: nothing display_text would replace
+    # Imported here, not at the top: the editor package it lies in loads its layout (and rich.cells) too.
+    from annotator.editor.display import display_text
+
+    return display_text(text)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors made terminal-safe like `say()`'s: "unrecognized
+    arguments" repeats them as given."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        super()._print_message(terminal_safe(message) if message else message, file)
 
 
 def project_config(args: argparse.Namespace):
@@ -78,7 +104,7 @@ def searched_in(args: argparse.Namespace, config) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="annotator",
         description="Keyboard-first editorial span annotation for the terminal.",
         epilog="Run 'annotator COMMAND --help' for the options of a command.",
@@ -350,7 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return module.run(args)
     except KeyboardInterrupt:
-        print("annotator: interrupted", file=sys.stderr)
+        say("interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_OK

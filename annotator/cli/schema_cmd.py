@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, say
 
 
 def schema_bytes() -> bytes:
@@ -24,13 +24,10 @@ def run(args: argparse.Namespace) -> int:
         try:
             current = path.read_bytes()
         except OSError as err:
-            print(f"annotator: {path}: cannot read: {err.strerror}", file=sys.stderr)
+            say(f"{path}: cannot read: {err.strerror}")
             return EXIT_USAGE
         if current != data:
-            print(
-                f"annotator: {path} differs from the schema generated from the models; run 'annotator schema -o {path}'",
-                file=sys.stderr,
-            )
+            say(f"{path} differs from the schema generated from the models; run 'annotator schema -o {path}'")
             return EXIT_FINDINGS
         return EXIT_OK
     if args.output:

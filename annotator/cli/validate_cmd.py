@@ -53,14 +53,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         if not results:
             shown = ", ".join(str(p) for p in paths)
-            print(f"annotator: no annotation files found in {shown}", file=sys.stderr)
+            say(f"no annotation files found in {shown}")
         elif findings:
-            print(
-                f"annotator: {findings} finding(s) in {bad_files} of {len(results)} file(s)",
-                file=sys.stderr,
-            )
+            say(f"{findings} finding(s) in {bad_files} of {len(results)} file(s)")
         else:
-            print(f"annotator: {len(results)} file(s) valid", file=sys.stderr)
+            say(f"{len(results)} file(s) valid")
     return EXIT_FINDINGS if findings else EXIT_OK
 
 
