@@ -28,6 +28,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ class Config:
     def annotations_path(self) -> Path:
         return self.root / self.annotations_dir
 
-    @property
+    @cached_property
     def area(self) -> Area:
         """Where the project's files may be read and written: the root and the documents folders."""
         return Area.of(self.root, *(self.root / folder for folder in self.document_dirs))

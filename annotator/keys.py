@@ -60,7 +60,6 @@ a character). `keymap_clashes` finds the keys `[keys]` makes collide.
 
 from __future__ import annotations
 
-import difflib
 import string
 import unicodedata
 from collections import defaultdict
@@ -480,6 +479,8 @@ def _suggestion(word: str, names: Iterable[str]) -> str:
     spelled = _SPELLINGS.get(word.lower(), word.lower())
     if spelled in names:
         return f" (write {spelled!r})"
+    import difflib  # only for a refused key: validate starts without it
+
     close = difflib.get_close_matches(word.lower(), names, n=3)
     return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
 
@@ -490,6 +491,8 @@ def unknown_binding(binding_id: str, bindings: Iterable[KeyBinding]) -> str | No
     ids = [binding.id for binding in bindings]
     if binding_id in ids:
         return None
+    import difflib
+
     close = difflib.get_close_matches(binding_id, ids, n=3, cutoff=0.6)
     where = "F1 in the app lists every binding with its id"
     if close:

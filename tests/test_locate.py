@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.validation.findings import Finding
-from annotator.validation.locate import line_col, locate, locate_offset, to_pointer
+from annotator.validation.locate import line_col, line_cols, locate, locate_offset, locate_offsets, to_pointer
 
 DOC = """{
   "a": {"b": [10, {"c": "x"}, [1, [2, 3]]]},
@@ -191,3 +191,77 @@ def test_every_value_is_located(document: Any, indent: bool) -> None:
         decoder = json.JSONDecoder()
         parsed, _ = decoder.raw_decode(rest)
         assert parsed == value, (path, text)
+
+
+# -- all the pointers of a file in one pass -----------------------------------------------------------
+
+pointer_parts = st.lists(st.one_of(keys, st.integers(0, 4), st.sampled_from(["0", "1", "zz"])), max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents, st.booleans(), st.lists(st.tuples(pointer_parts, st.booleans()), max_size=12))
+def test_many_pointers_at_once_find_what_each_finds_alone(document: Any, indent: bool, extra: list) -> None:
+    text = orjson.dumps(document, option=orjson.OPT_INDENT_2 if indent else 0).decode()
+    pointers = [(path, key) for path, _ in _leaves(document) for key in (False, True)] + extra
+    together = locate_offsets(text, pointers)
+    assert together == [locate_offset(text, parts, key=key) for parts, key in pointers]
+    # In the UTF-8 bytes: the same places, counted in bytes; the same lines and columns.
+    data = text.encode()
+    in_bytes = locate_offsets(data, pointers)
+    assert [len(data[:offset].decode()) for offset in in_bytes] == together
+    assert line_cols(data, in_bytes) == line_cols(text, together) == [line_col(text, o) for o in together]
+
+
+def test_duplicate_keys_with_parts_below_them() -> None:
+    text = '{"a": {"b": 1, "c": 2}, "a": {"b": 3}}'
+    pointers = [(("a", "b"), False), (("a", "c"), False), (("a", "c"), True), (("a",), True)]
+    # The last "a" is the one the parser keeps: it has no "c", so "c" falls back to it.
+    assert locate_offsets(text, pointers) == [text.index("3"), text.rindex("{"), text.rindex("{"), text.rindex('"a"')]
+
+
+def test_a_quote_in_a_malformed_scalar_ends_its_container_as_counting_brackets_does() -> None:
+    # Read item by item, `n"ull` is a scalar; counting brackets, its quote opens a string that
+    # never closes. Item 1 is reached only by counting brackets past item 0, so it is not found.
+    text = '[[n"ull], null]'
+    assert locate_offsets(text, [((1,), False), ((0, 0), False)]) == [0, 2]
+    assert locate_offset(text, (1,)) == 0
+
+
+def test_a_long_string_is_skipped_whole() -> None:
+    text = '{"note": "' + 'x \\" ' * 200_000 + '", "k": 1}'
+    assert json.loads(text)["k"] == 1
+    assert locate(text, ("k",)) == (1, len(text) - 1)
+    assert locate(text.encode(), ("k",), key=True) == (1, len(text) - 6)
+
+
+def test_line_cols_in_any_order_and_past_the_end() -> None:
+    text = "ab\ncd\n\nef"
+    offsets = [9, 0, 5, 3, 100, -1, 7, 7]
+    assert line_cols(text, offsets) == [line_col(text, o) for o in offsets]
+    assert line_cols(text, offsets) == [(4, 3), (1, 1), (2, 3), (2, 1), (4, 3), (1, 1), (4, 1), (4, 1)]
+    data = "é👍\nñ x".encode()
+    assert line_cols(data, [len("é👍\nñ ".encode()), 2, 0]) == [(2, 3), (1, 2), (1, 1)]
+
+
+def test_locating_grows_linearly_with_pointers_and_text() -> None:
+    """Counted calls, not time: twice the items and pointers, twice the work (four times, before)."""
+    import sys
+
+    def calls(n: int) -> int:
+        items = [{"id": f"s{i}", "text": "x" * 20, "attributes": {"a": [1, 2], "b": None}} for i in range(n)]
+        text = orjson.dumps({"spans": items, "tail": 1}, option=orjson.OPT_INDENT_2).decode()
+        pointers = [(("spans", i, "text"), False) for i in range(n)] + [(("tail",), True)] * n
+        count = 0
+
+        def profile(frame: object, event: str, arg: object) -> None:
+            nonlocal count
+            count += event in ("call", "c_call")
+
+        sys.setprofile(profile)
+        try:
+            line_cols(text, locate_offsets(text, pointers))
+        finally:
+            sys.setprofile(None)
+        return count
+
+    assert calls(400) / calls(200) < 2.2

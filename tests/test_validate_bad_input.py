@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import Project, line_col_of, run_cli, to_json_bytes
+from conftest import CONFIG_TOML, Project, line_col_of, run_cli, to_json_bytes
 
 from annotator.validation import engine
 from annotator.validation.engine import expand_paths, load_annotation_file, parse_annotation_bytes
@@ -162,26 +162,57 @@ def test_nesting_within_parser_limit_is_a_schema_finding(project: Project, sampl
     assert (finding.line, finding.col) == line_col_of(raw.decode(), '"extra"')
 
 
-def test_huge_file(project: Project, sample_data: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def _limit(project: Project, size: int) -> None:
+    (project.root / "annotator.toml").write_text(f"{CONFIG_TOML}\n[limits]\nmax_file_size = {size}\n")
+
+
+def test_huge_file(project: Project, sample_data: dict) -> None:
     path = project.write("big.json", sample_data)
     size = path.stat().st_size
-    monkeypatch.setattr(engine, "MAX_FILE_BYTES", size - 1)
+    _limit(project, size - 1)
     finding = _only(project.validate(path))
     assert (finding.code, finding.line, finding.col) == ("A105", 1, 1)
-    assert finding.message == f"file is {size:,} bytes; the limit is {size - 1:,}"
-    monkeypatch.setattr(engine, "MAX_FILE_BYTES", size)
+    assert finding.message == (
+        f"the annotation file has {size:,} bytes or more; the limit is {size - 1:,} "
+        "(raise limits.max_file_size in annotator.toml to read it)"
+    )
+    _limit(project, size)
     assert project.validate(path) == []
+
+
+def test_long_values_are_clipped_in_messages(project: Project, sample_data: dict) -> None:
+    """A finding is one short line, however large the value it quotes: a message that quoted a
+    50 MB note whole was a 50 MB line, written to the terminal a character at a time."""
+    from annotator.model.audit import GENESIS_HASH, chain_hash, event_body
+
+    data = json.loads(to_json_bytes(sample_data))
+    data["spans"][1]["attributes"]["check_worthiness"] = "urgent " * 10_000  # not one of the enum's values
+    data["history"][4]["after"]["note"] = "a note the span does not have " * 10_000
+    previous = GENESIS_HASH
+    for event in data["history"]:  # a trail that chains, so that only the replay differs
+        event["hash"] = previous = chain_hash(previous, event_body(event))
+    findings = _validate(project, to_json_bytes(data))
+    by_code = {finding.code: finding for finding in findings}
+    assert by_code["A404"].message.startswith(
+        "attribute 'check_worthiness' must be one of 'high', 'medium', 'low', not"
+    )
+    assert len(by_code["A404"].message) == engine.MESSAGE_LIMIT and by_code["A404"].message.endswith("…")
+    [note] = [f for f in findings if f.code == "A504" and f.pointer == "/spans/2/note"]
+    assert note.message.endswith("the trail gives note='a note the span does not have a note th…'")
+    assert max(len(finding.message) for finding in findings) <= engine.MESSAGE_LIMIT
 
 
 def test_huge_file_is_not_read(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     path = project.write("big.json", b"{}" + b" " * 1000)
-    monkeypatch.setattr(engine, "MAX_FILE_BYTES", 10)
+    _limit(project, 10)
+    config = project.config
+    from annotator.storage import files
 
-    def no_read(self: Path) -> bytes:
+    def no_read(fd: int, size: int) -> bytes:
         raise AssertionError("a file over the limit must not be read")
 
-    monkeypatch.setattr(Path, "read_bytes", no_read)
-    assert _only(project.validate(path)).code == "A105"
+    monkeypatch.setattr(files.os, "read", no_read)
+    assert _only(engine.Validator(config).validate_file(path)).code == "A105"
 
 
 def test_missing_document(project: Project, sample_data: dict) -> None:
@@ -207,10 +238,10 @@ def test_path_outside_cwd_is_shown_as_given(project: Project, tmp_path: Path) ->
 def test_unreadable_file(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     path = project.write("locked.json", b"{}")
 
-    def denied(self: Path) -> bytes:
+    def denied(*args: object, **kwargs: object) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(engine, "read_file", denied)  # the tests run as root, where chmod denies nothing
     finding = _only(project.validate(path))
     assert (finding.code, finding.message) == ("A101", "cannot read file: Permission denied")
 

@@ -195,6 +195,37 @@ def test_ci_commands_do_not_import_textual(
     assert [line for line in imports if "textual" in line] == []
 
 
+def _imported(project: Project, *args: str) -> set[str]:
+    """The modules `annotator ARGS` imports, from -X importtime."""
+    timed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "annotator", *args],
+        cwd=project.root,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert timed.returncode in (0, 1), timed.stderr
+    return {line.split("|")[-1].strip() for line in timed.stderr.splitlines() if line.startswith("import time:")}
+
+
+@pytest.mark.parametrize("output", ["text", "json", "github"])
+def test_one_valid_file_imports_only_what_it_needs(project: Project, sample_data: dict, output: str) -> None:
+    """Start-up is most of the time of a one-file check (the pre-commit hook): xml.sax.saxutils
+    pulls in urllib.request, http.client and ssl (about 40 ms) and only JUnit output needs it;
+    jsonschema explains failures only."""
+    project.write("good.json", sample_data)
+    modules = _imported(project, "validate", "--format", output, "annotations/good.json")
+    assert "annotator.validation.engine" in modules
+    unneeded = {"xml.sax.saxutils", "urllib.request", "http.client", "ssl", "jsonschema", "textual"}
+    assert modules & unneeded == set()
+
+
+def test_junit_output_imports_what_it_needs(project: Project, sample_data: dict) -> None:
+    project.write("good.json", sample_data)
+    assert "xml.sax.saxutils" in _imported(project, "validate", "--format", "junit", "annotations/good.json")
+
+
 # -- --format json ------------------------------------------------------------------------------------
 
 

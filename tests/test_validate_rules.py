@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TEXT, Project, line_col_of, to_json_bytes
+from conftest import CONFIG_TOML, TEXT, Project, line_col_of, to_json_bytes
 
 from annotator.model.audit import GENESIS_HASH, chain_hash, event_body
-from annotator.validation import engine
 from annotator.validation.codes import RULES
 from annotator.validation.engine import Validator
 from annotator.validation.findings import Finding
@@ -182,7 +181,7 @@ def _missing_file(project: Project, data: Data, monkeypatch: pytest.MonkeyPatch)
 
 
 def _too_large(project: Project, data: Data, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Finding], str]:
-    monkeypatch.setattr(engine, "MAX_FILE_BYTES", 100)
+    (project.root / "annotator.toml").write_text(CONFIG_TOML + "\n[limits]\nmax_file_size = 100\n")
     return check(project, data)
 
 

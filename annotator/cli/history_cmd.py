@@ -19,11 +19,12 @@ def run(args: argparse.Namespace) -> int:
     )
 
     # The config is not needed to read one file, but a broken one is still a usage error, as in every command.
-    if project_config(args) is None:
+    config = project_config(args)
+    if config is None:
         return EXIT_USAGE
     path = Path(args.file)
     try:
-        file = load_report_file(path)
+        file = load_report_file(path, area=config.area_for(path), limit=config.max_file_size)
     except ReportError as err:
         say(str(err))
         return EXIT_FINDINGS

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     files, failed = [], 0
     for path in paths:
         try:
-            files.append(load_report_file(path))
+            files.append(load_report_file(path, area=config.area_for(path), limit=config.max_file_size))
         except ReportError as err:
             say(str(err).replace(str(path), display[path], 1))
             failed += 1

@@ -27,6 +27,7 @@ from annotator.editor.display import display_text
 from annotator.model.annotation import AnnotationFile, AuditEvent, Rejection, SpanState
 from annotator.model.audit import verify_chain
 from annotator.review.gold import is_gold
+from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, read_problem
 from annotator.validation.engine import load_annotation_file
 
 TEXT_LIMIT = 40  # span text and note values are clipped to this many characters
@@ -38,16 +39,17 @@ class ReportError(ValueError):
     """A file that cannot be reported on; the message is one line naming it."""
 
 
-def load_report_file(path: Path) -> AnnotationFile:
-    """Load an annotation file, or raise ReportError with one line: the file and its first problem."""
+def load_report_file(path: Path, *, area: Area | None = None, limit: int = DEFAULT_MAX_FILE_SIZE) -> AnnotationFile:
+    """Load an annotation file (inside `area`, at most `limit` bytes), or raise ReportError
+    with one line: the file and its first problem."""
+    if path.is_dir():
+        raise ReportError(f"{path}: is a folder, not an annotation file")
     try:
-        model, _ = load_annotation_file(path)
+        model, _ = load_annotation_file(path, area=area, limit=limit)
     except FileNotFoundError:
         raise ReportError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ReportError(f"{path}: is a folder, not an annotation file") from None
     except OSError as err:
-        raise ReportError(f"{path}: cannot read: {err.strerror or err}") from None
+        raise ReportError(f"{path}: cannot read: {one_line(read_problem(err))}") from None
     except ValueError as err:  # one "path:line:col: CODE message" per problem
         first, *rest = str(err).splitlines() or [f"{path}: not an annotation file"]
         extra = f"; and {len(rest)} more problem(s), see 'annotator validate'" if rest else ""
@@ -370,7 +372,8 @@ class _Siblings:
                 self._loaded[annotator] = f"{path}: file not found"
             else:
                 try:
-                    self._loaded[annotator] = load_report_file(path)
+                    # A sibling is read inside the gold file's folder: a link cannot lead it out.
+                    self._loaded[annotator] = load_report_file(path, area=Area.of(self.folder))
                 except ReportError as err:
                     self._loaded[annotator] = str(err)
         return path, self._loaded[annotator]

@@ -29,7 +29,8 @@ from annotator.interop.corpus import annotation_paths
 from annotator.model.annotation import ID_PATTERN, LABEL_PATTERN, NAME_PATTERN, SCHEMA_VERSION, SHA256_PATTERN
 from annotator.review.agreement import DocumentSpans, Span
 from annotator.review.gold import GOLD, is_gold, is_gold_data
-from annotator.validation.engine import load_annotation_file
+from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, read_file, read_problem
+from annotator.validation.engine import parse_annotation_file
 
 _NAME = re.compile(NAME_PATTERN)
 _ID = re.compile(ID_PATTERN)
@@ -89,20 +90,30 @@ def load_corpus(paths: Iterable[Path] | None, config: Config, gold_names: Collec
         if resolved in seen:  # the same file reached through two PATHs
             continue
         seen.add(resolved)
-        file = load_compared_file(path, corpus.problems, gold_names)
+        file = load_compared_file(
+            path, corpus.problems, gold_names, area=config.area_for(path), limit=config.max_file_size
+        )
         if file is not None and _consistent(file, corpus):
             corpus.documents.setdefault(file.document_id, {})[file.annotator] = file
     return corpus
 
 
-def load_compared_file(path: Path, problems: list[str], gold_names: Collection[str] = (GOLD,)) -> ComparedFile | None:
-    """The file's document reference and spans, or None after adding a one-line problem."""
+def load_compared_file(
+    path: Path,
+    problems: list[str],
+    gold_names: Collection[str] = (GOLD,),
+    *,
+    area: Area | None = None,
+    limit: int = DEFAULT_MAX_FILE_SIZE,
+) -> ComparedFile | None:
+    """The file's document reference and spans, or None after adding a one-line problem.
+    It is read only inside `area`, links resolved, and only if it is a regular file of at most `limit` bytes."""
     try:
-        raw = path.read_bytes()
+        raw = read_file(path, limit=limit, area=area, what="annotation file")
     except OSError as err:
-        problems.append(f"{path}: cannot read: {err.strerror or err}")
+        problems.append(f"{path}: cannot read: {read_problem(err)}")
         return None
-    file = _fast(path, raw, gold_names) or _validated(path, problems, gold_names)
+    file = _fast(path, raw, gold_names) or _validated(path, raw, problems, gold_names)
     if file is None:
         return None
     for index, span in enumerate(file.spans):
@@ -148,13 +159,10 @@ def _is_int(value: Any, equal: int | None = None) -> bool:
     return type(value) is int and value >= 0 and (equal is None or value == equal)
 
 
-def _validated(path: Path, problems: list[str], gold_names: Collection[str]) -> ComparedFile | None:
-    """Through the full loader: it accepts what the schema accepts, and explains what it does not."""
+def _validated(path: Path, raw: bytes, problems: list[str], gold_names: Collection[str]) -> ComparedFile | None:
+    """Through the full parser: it accepts what the schema accepts, and explains what it does not."""
     try:
-        model, _ = load_annotation_file(path)
-    except OSError as err:
-        problems.append(f"{path}: cannot read: {err.strerror or err}")
-        return None
+        model = parse_annotation_file(path, raw)
     except ValueError as err:
         # One line per file: the first problem, and how many more 'annotator validate' lists.
         lines = [line for line in str(err).splitlines() if line.strip()] or [f"{path}: cannot be loaded"]

@@ -45,6 +45,7 @@ from annotator.storage.files import (
     open_no_follow,
     read_file,
     read_no_follow,
+    read_problem,
 )
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "open_no_follow",
     "read_file",
     "read_no_follow",
+    "read_problem",
     "save",
 ]
 

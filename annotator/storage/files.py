@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +51,11 @@ class FileTooLarge(UnsafeFile):
 
 class PlantedLink(UnsafeFile):
     """A symbolic link where annotator writes its own file (a lock, a journal)."""
+
+
+def read_problem(err: OSError) -> str:
+    """Why a file could not be read, for "PATH: cannot read: ..." (without the path again)."""
+    return err.reason if isinstance(err, UnsafeFile) else (err.strerror or str(err))
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,8 @@ def fsync_directory(folder: Path | str) -> None:
 
 def _temporary_copy(path: Path, data: bytes, mode: int) -> str:
     """A fsynced temporary file with `data` beside `path` (mkstemp: O_EXCL, never a link)."""
+    import tempfile  # only to write: reading (validate) starts without it
+
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from annotator.model.annotation import AuditEvent, Span, SpanState
 from annotator.model.audit import FIELDS_CHANGED_BY, verify_chain
-from annotator.validation.findings import Problem
+from annotator.validation.findings import Problem, clip
 
 STATE_FIELDS = ("start", "end", "label", "text", "attributes", "note", "group")
 
@@ -146,5 +146,14 @@ def _apply(event: AuditEvent, live: dict[str, _Live], index: int) -> tuple[str, 
 
 
 def _describe(state: tuple, fields: list[str]) -> str:
+    # A note or a text can be megabytes; quoting it whole made one finding a line that long.
     values = dict(zip(STATE_FIELDS, state, strict=True))
-    return ", ".join(f"{name}={values[name]!r}" for name in fields)
+    return ", ".join(f"{name}={_quoted(values[name])}" for name in fields)
+
+
+def _quoted(value: object) -> str:
+    if isinstance(value, str):
+        return clip(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{clip(str(name))}: {_quoted(item)}" for name, item in value.items()) + "}"
+    return repr(value)

@@ -6,6 +6,13 @@ from dataclasses import dataclass
 
 from annotator.validation.codes import RULES
 
+CLIP = 40  # characters of a value a message quotes
+
+
+def clip(value: str, limit: int = CLIP) -> str:
+    """repr() of a value a message quotes, cut to `limit` characters: a finding is one short line."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
