@@ -98,14 +98,23 @@ def test_export_repo_annotations_to_jsonl(repo_copy: Path) -> None:
 
 
 @needs_jsonl
-def test_export_skips_a_bad_file_and_exits_1(repo_copy: Path) -> None:
+def test_export_with_a_bad_file_exports_nothing_and_exits_1(repo_copy: Path) -> None:
+    """All or nothing: one file that does not validate, and no file is exported; an existing
+    output is left as it was."""
     (repo_copy / "annotations" / "zz").mkdir()
     (repo_copy / "annotations" / "zz" / "bad.json").write_text("{", encoding="utf-8")
     result = run_cli(["export", "--format", "jsonl", "--out", "out.jsonl"], repo_copy)
     assert result.returncode == 1
-    assert "bad.json" in result.stderr and "1 file(s) not exported" in result.stderr
+    assert "bad.json: does not validate" in result.stderr and "A103 invalid JSON" in result.stderr
+    assert f"1 of {len(annotation_files(repo_copy))} file(s) cannot be exported" in result.stderr
+    assert "Nothing was exported; out.jsonl was not written" in result.stderr
     assert "Traceback" not in result.stderr
-    assert len((repo_copy / "out.jsonl").read_bytes().splitlines()) == len(annotation_files(repo_copy)) - 1
+    assert not (repo_copy / "out.jsonl").exists()
+    assert [p.name for p in repo_copy.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+    (repo_copy / "out.jsonl").write_bytes(b"earlier export\n")
+    result = run_cli(["export", "--format", "jsonl", "--out", "out.jsonl"], repo_copy)
+    assert result.returncode == 1 and "out.jsonl is unchanged" in result.stderr
+    assert (repo_copy / "out.jsonl").read_bytes() == b"earlier export\n"
 
 
 def test_export_nothing_found(tmp_path: Path) -> None:

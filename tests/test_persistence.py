@@ -1100,3 +1100,28 @@ def test_records_of_other_tools_survive_editing(project: Project) -> None:
     assert work.save()
     work.close()
     assert orjson.loads(target(project).read_bytes())["foreign"] == [note.model_dump(mode="json", exclude_none=True)]
+
+
+def test_a_saved_file_replaced_before_quitting_is_a_conflict_not_a_loss(project: Project) -> None:
+    """Everything saved, then the file is replaced by an older copy: with nothing
+    new to save, closing would have deleted the journal and lost the newer spans."""
+    path = target(project)
+    work = open_work(project)
+    session = session_of(work, project)
+    tag(session, "we will act soon", "quote")
+    work.record()
+    work.save()
+    copy = path.read_bytes()
+    tag(session, "may", "hedge")
+    work.record()
+    work.save()
+    path.write_bytes(copy)
+    with pytest.raises(ConflictError, match="changed on disk"):
+        work.save()  # nothing new to save, and yet
+    assert work.conflict
+    work.close()
+    assert journal_path(path).exists()
+    reopened = open_work(project)
+    assert sorted(s.text for s in reopened.annotations.spans.values()) == ["may", "we will act soon"]
+    reopened.save()
+    reopened.close()

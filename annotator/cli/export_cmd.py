@@ -3,12 +3,21 @@
 Without --config, each file's document is read from the project the file lies
 in (see annotator.config), as `annotator validate` checks it; files of several
 projects go out in the order given, and must share one tag set.
+
+All or nothing, like import: a file that `annotator validate` would not pass
+is never exported, and if any file fails, nothing is: every failing file is
+reported with its first findings, the exit status is 1 and an existing --out
+is left exactly as it was (the export is written beside it and renamed over
+it only when the whole export succeeded; see annotator.interop.output). An
+--out that is one of the export's inputs (an annotation file, a document, the
+documents folder for brat) is refused before anything is read.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +32,11 @@ def run(args: argparse.Namespace) -> int:
     from annotator.interop.corpus import iter_records
     from annotator.interop.formats import MissingDependency, load_format, missing_dependency, offset_unit
     from annotator.interop.model import ExportRecord, InteropError
+    from annotator.interop.output import check_destination
     from annotator.interop.progress import Progress
+
+    class _Invalid(InteropError):
+        """Some files cannot be exported: the export stops before writing anything."""
 
     config = project_config(args)
     if config is None:
@@ -69,6 +82,14 @@ def run(args: argparse.Namespace) -> int:
         if any(count > 1 for count in annotators_per_document.values()):
             options["layout"] = "annotator"
     dest = Path(args.out)
+    try:
+        paths = check_destination(module, dest, files, configs)
+    except InteropError as err:
+        say(f"{err}; nothing was exported")
+        return EXIT_USAGE
+    options["paths"] = paths
+    existed = os.path.lexists(dest)
+    unchanged = f"{dest} is unchanged" if existed else f"{dest} was not written"
     skipped: list[InteropError] = []
     exported = 0
 
@@ -80,11 +101,15 @@ def run(args: argparse.Namespace) -> int:
             for _, run in itertools.groupby(zip(files, configs, strict=True), key=lambda pair: id(pair[1])):
                 pairs = list(run)
                 project = pairs[0][1]
-                for record in iter_records([path for path, _ in pairs], project, on_error=skipped.append):
+                records = iter_records([path for path, _ in pairs], project, on_error=skipped.append, inputs=paths)
+                for record in records:
                     exported += 1
                     bar.advance()
                     yield record
             bar.advance(len(skipped))
+            if skipped:
+                # Raised inside the format's loop, so that it writes nothing.
+                raise _Invalid(f"{len(skipped)} of {len(files)} file(s) cannot be exported")
 
         try:
             spans = module.export(records(), dest, offsets=unit, options=options)
@@ -94,24 +119,29 @@ def run(args: argparse.Namespace) -> int:
         except ImportError as err:
             say(str(missing_dependency(err, fmt)))
             return EXIT_USAGE
+        except _Invalid as err:
+            for each in skipped:
+                say(f"not exported: {each}")
+            say(f"{err}; fix them (see 'annotator validate') and export again. Nothing was exported; {unchanged}")
+            return EXIT_FINDINGS
         except InteropError as err:
+            for each in skipped:  # found before the format gave up
+                say(f"not exported: {each}")
             say(f"export failed: {err}")
+            say(f"nothing was exported; {unchanged}")
             return EXIT_FINDINGS
         except OSError as err:
             say(f"{err.filename or dest}: cannot write: {err.strerror or err}")
+            say(f"nothing was exported; {unchanged}")
             return EXIT_FINDINGS
         except ValueError as err:
             say(f"export failed: {err}")
+            say(f"nothing was exported; {unchanged}")
             return EXIT_FINDINGS
 
     for message in messages:
         say(message)
-    for err in skipped:
-        say(f"skipped: {err}")
     say(f"exported {exported} annotation file(s), {spans} spans to {dest} (offsets: {unit})")
-    if skipped:
-        say(f"{len(skipped)} file(s) not exported; fix them (see 'annotator validate') and export again")
-        return EXIT_FINDINGS
     return EXIT_OK
 
 

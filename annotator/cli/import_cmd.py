@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
@@ -12,7 +13,9 @@ def run(args: argparse.Namespace) -> int:
     from annotator.interop.formats import MissingDependency, load_format, missing_dependency, offset_unit
     from annotator.interop.labelmap import LabelMapper, parse_mapping
     from annotator.interop.model import InteropError
+    from annotator.interop.sources import source_folder
     from annotator.interop.writer import ANNOTATOR_NAME, write_imported
+    from annotator.storage import Area
 
     config = project_config(args)
     if config is None:
@@ -26,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         say(str(err))
         return EXIT_USAGE
     source = Path(args.source)
-    if not source.exists():
+    if not os.path.lexists(source):
         say(f"no such file or folder: {source}")
         return EXIT_USAGE
     annotator = args.annotator or config.annotator or module.NAME
@@ -43,6 +46,10 @@ def run(args: argparse.Namespace) -> int:
         "tagset": config.tagset,
         # W3C annotations name their document by path, relative to the project root.
         "documents": config.root,
+        # Source files are read only inside the source folder, never through a link
+        # out of it, and at most this many bytes (per line for JSONL).
+        "area": Area.of(source_folder(source)),
+        "limit": config.max_file_size,
     }
 
     try:

@@ -166,8 +166,11 @@ def _add_export(commands) -> None:
         description=(
             "Export annotation files, with their documents, to another tool's format. Files are streamed\n"
             "one at a time, so memory stays flat however large the corpus; a progress bar shows on a terminal.\n"
-            "A file that does not load, whose document is missing or changed, or whose spans do not match\n"
-            "the text is never exported: it is reported and skipped, and the exit status is 1.\n"
+            "Every file is checked as 'annotator validate' checks it, and the export is all or nothing: if a\n"
+            "file does not validate, each such file is reported with its first findings, nothing is exported,\n"
+            "an existing --out is left as it was, and the exit status is 1. The output is written beside --out\n"
+            "and renamed over it only when everything succeeded. An --out that is one of the inputs (an\n"
+            "annotation file, a document, or for brat a documents folder) is refused before anything is read.\n"
             "\n"
             "formats (default offset unit first):\n"
             "  jsonl         one JSON record per file: text, spans, meta (codepoint)\n"
@@ -178,7 +181,7 @@ def _add_export(commands) -> None:
             "  w3c           W3C Web Annotations with TextQuote and TextPosition selectors (codepoint)\n"
             "  csv           one row per span\n"
             "\n"
-            "Exit status: 0 exported, 1 a file skipped or bad data, 2 usage or config error."
+            "Exit status: 0 exported, 1 a file that does not validate (nothing exported), 2 usage or config error."
         ),
         epilog=(
             "examples:\n"

@@ -475,6 +475,9 @@ class WorkFile:
             rejected = self.annotations.rejected
         with self._save_lock:
             if len(history) == self._saved_seq and status == self._saved_status and rejected == self._saved_rejected:
+                # Nothing new to write; but a file replaced under the session (an older copy
+                # put back) has lost what was saved, and quitting now would lose it for good.
+                self._check_unchanged_on_disk()
                 return False
             if len(history) < self._saved_seq or (
                 version is not None and self._saved_version is not None and version < self._saved_version
@@ -497,6 +500,19 @@ class WorkFile:
                 self._saved_version = version
             self.last_error = None
             return True
+
+    def _check_unchanged_on_disk(self) -> None:
+        try:
+            current = Fingerprint.of_path(self.path)
+        except OSError:
+            return  # cannot tell; the next real save checks again
+        if current != self.fingerprint:
+            self.conflict = True
+            self.last_error = (
+                f"{self.path}: the file changed on disk since this session saved it. "
+                f"Your changes are kept in {journal_path(self.path)}."
+            )
+            raise ConflictError(self.last_error)
 
     def close(self) -> None:
         """Flush the journal and release the lock. The journal goes when the

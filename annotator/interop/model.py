@@ -1,7 +1,8 @@
-"""What exporters read and importers produce: plain dataclasses, no I/O."""
+"""What exporters read and importers produce: plain dataclasses, no I/O; the error they raise."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,14 @@ from annotator.model.document import Document
 
 class InteropError(Exception):
     """Bad input to an import or export; the message names the file and the place."""
+
+
+def shown(path: Path | str) -> str:
+    """A path as messages show it: relative to the working directory when inside it, as validate does."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,25 @@ An import runs in two passes over its source:
 2. write: the source is read again and the files are written, each then
    validated from disk.
 
-Only counts and ids are kept between documents, so memory stays flat. Give
-`docs` as a callable returning a fresh iterable to read the source twice; a
-plain iterable is held in memory instead.
+Nothing is left behind by a failed import. Before either pass, the documents
+and annotations folders are checked to be writable (or creatable). An import
+only ever creates files, never replaces one: texts, metadata and annotation
+files are created with `annotator.storage.create_new`, which fails rather
+than overwrite, so an import running at the same time that creates one of
+them first is reported ("X was created by another process during this
+import"), not overwritten. If anything fails during the write pass, every file
+and folder this import created is removed again (a file only if it is still
+the one it wrote), and the error says so.
+
+Only counts and ids are kept between documents, so memory stays flat (and
+the paths written, to report them and to remove them on failure). Give `docs`
+as a callable returning a fresh iterable to read the source twice; a plain
+iterable is held in memory instead.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,10 +49,11 @@ from annotator.model.document import (
     DocumentMeta,
     decode_text,
     load_document,
+    meta_path_for,
     text_sha256,
 )
 from annotator.model.editing import AnnotationSet, EditError
-from annotator.storage import MISSING, StorageError, atomic_write, save
+from annotator.storage import StorageError, create_new, dumps
 from annotator.validation.engine import Validator
 
 ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
@@ -105,6 +118,9 @@ def write_imported(
         docs_rel = docs_dir.resolve().relative_to(root).as_posix()
     except ValueError:
         raise InteropError(f"documents folder {docs_dir} is outside the project root {root}") from None
+    problems = [p for p in (_unwritable(docs_dir, "documents"), _unwritable(out_dir, "annotations")) if p]
+    if problems:
+        raise InteropError("\n".join(problems) + "\nnothing was imported")
     writer = _Writer(config, docs_dir, docs_rel, out_dir, annotator_default, clock, mapper)
 
     # Pass 1: plan and check everything; write nothing.
@@ -140,18 +156,102 @@ def write_imported(
     if count == 0:
         raise InteropError("the source holds no documents; nothing was imported")
 
-    # Pass 2: write.
+    # Pass 2: write, and remove everything written if anything fails.
     mapper.reset()
     writer.dropped_foreign = 0
     report = ImportReport()
-    for doc in source():
-        problems: list[str] = []
-        plan = writer.plan(doc, problems, written=report)
-        if plan is None:
-            raise InteropError("\n".join(problems) + "\nthe source changed during the import")
-        writer.write(plan, report)
+    created = _Created()
+    try:
+        for doc in source():
+            problems: list[str] = []
+            plan = writer.plan(doc, problems, written=report)
+            if plan is None:
+                raise InteropError("\n".join(problems) + "\nthe source or the project changed during the import")
+            writer.write(plan, report, created)
+    except BaseException as err:  # an interrupt too: what was written is removed
+        undone = created.remove()
+        if isinstance(err, InteropError | OSError | ValueError):
+            raise InteropError(f"{err}\nnothing was imported: {undone}") from None
+        raise
     report.warnings = writer.warnings + mapper.warnings()
     return report
+
+
+def _unwritable(folder: Path, what: str) -> str | None:
+    """Why files cannot be created in `folder` (made first if missing), or None if they can."""
+    existing = Path(os.path.abspath(folder))
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"the {what} folder {folder} cannot be made: {existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"the {what} folder {folder} cannot be written: {existing} is not writable"
+    return None
+
+
+@dataclass
+class _Created:
+    """The files and folders this import made, to remove them if it fails."""
+
+    files: list[tuple[Path, int, int]] = field(default_factory=list)  # path, device, inode
+    folders: list[Path] = field(default_factory=list)
+
+    def folder(self, folder: Path) -> None:
+        """Make `folder` and its missing parents, remembering the ones this import made."""
+        missing = []
+        while not os.path.lexists(folder) and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        for each in reversed(missing):
+            try:
+                each.mkdir()
+            except FileExistsError:  # made by another process meanwhile: not ours to remove
+                continue
+            self.folders.append(each)
+
+    def file(self, path: Path, data: bytes, what: str) -> None:
+        """Create `path`, which must not exist; InteropError if another process created it first."""
+        try:
+            self.folder(path.parent)
+            create_new(path, data, what=what)
+        except FileExistsError:
+            raise InteropError(f"{path} was created by another process during this import") from None
+        except StorageError as err:
+            raise InteropError(str(err)) from None
+        except OSError as err:
+            raise InteropError(f"{path}: cannot write the {what}: {err.strerror or err}") from None
+        info = os.lstat(path)
+        self.files.append((path, info.st_dev, info.st_ino))
+
+    def remove(self) -> str:
+        """Remove what was made, newest first; a sentence saying what was done."""
+        left: list[str] = []
+        removed = 0
+        for path, device, inode in reversed(self.files):
+            try:
+                info = os.lstat(path)
+                if (info.st_dev, info.st_ino) != (device, inode):
+                    left.append(f"{path} (replaced by another process; left alone)")
+                    continue
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:
+                continue
+            except OSError as err:
+                left.append(f"{path} ({err.strerror or err})")
+        for folder in reversed(self.folders):
+            try:
+                folder.rmdir()
+            except FileNotFoundError:
+                continue
+            except OSError as err:  # not empty: another process wrote in it too
+                left.append(f"{folder} ({err.strerror or err})")
+        self.files.clear()
+        self.folders.clear()
+        said = f"the {removed} file(s) it had written were removed" if removed else "no file was written"
+        if left:
+            said += "; could not remove:\n  " + "\n  ".join(left)
+        return said
 
 
 class _Writer:
@@ -165,6 +265,8 @@ class _Writer:
         self.mapper = mapper
         self.dropped_meta: set[str] = set()
         self.dropped_foreign = 0
+        self.existing_texts: set[str] = set()  # ids of the texts on disk when planned
+        self.created_texts: set[str] = set()  # ids of the texts this import wrote
 
     @property
     def warnings(self) -> list[str]:
@@ -195,24 +297,40 @@ class _Writer:
         relative = f"{self.docs_rel}/{doc.doc_id}.txt" if self.docs_rel != "." else f"{doc.doc_id}.txt"
         meta = self._meta(doc)
         document = Document(path=relative, text=text, meta=meta, sha256=text_sha256(text))
-        text_exists = text_path.exists()
-        if text_exists:
+        if written is None:
+            # The plan pass: what is on disk now. The write pass trusts this and lets
+            # create_new notice a file that another process created in between.
+            text_exists = os.path.lexists(text_path)
+            if text_exists:
+                self.existing_texts.add(doc.doc_id)
+        else:
+            text_exists = doc.doc_id in self.existing_texts or doc.doc_id in self.created_texts
+        if text_exists and doc.doc_id not in self.created_texts:
             try:
-                existing = load_document(self.config.root, relative)
+                existing = load_document(
+                    self.config.root, relative, area=self.config.area, limit=self.config.max_file_size
+                )
             except DocumentError as err:
                 errors.append(f"{where}: {text_path} exists and cannot be read: {err}")
                 return None
             if existing.text != text:
-                if written is None:
+                if written is not None:
+                    errors.append(f"{where}: {text_path} changed during this import")
+                else:
                     errors.append(f"{where}: {text_path} exists with a different text; it is never overwritten")
-                    return None
-                # written in this pass by an earlier document of the same id: checked in the plan
+                return None
             if existing.id != doc.doc_id:
                 errors.append(f"{where}: {text_path} exists with the id {existing.id!r} in its metadata")
                 return None
             document = existing
+        elif not text_exists and written is None and os.path.lexists(meta_path_for(text_path)):
+            errors.append(
+                f"{where}: {meta_path_for(text_path)} exists without its text {text_path.name}; "
+                "an import never overwrites it"
+            )
+            return None
         annotation_path = self.out_dir / doc.doc_id / f"{annotator}.json"
-        if annotation_path.exists():
+        if written is None and os.path.lexists(annotation_path):
             errors.append(f"{where}: {annotation_path} exists; an import never overwrites annotations")
             return None
 
@@ -317,23 +435,16 @@ class _Writer:
         file = plan.aset.to_file()
         return file.model_copy(update={"foreign": plan.foreign}) if plan.foreign else file
 
-    def write(self, plan: _Plan, report: ImportReport) -> None:
-        try:
-            if not plan.text_exists:
-                atomic_write(plan.text_path, plan.document.text.encode("utf-8"))
-                meta_path = plan.text_path.with_name(plan.text_path.stem + ".meta.json")
-                atomic_write(
-                    meta_path,
-                    orjson.dumps(plan.document.meta.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE),
-                )
-                report.texts_written += 1
-            else:
-                report.texts_reused += 1
-            save(plan.annotation_path, self._file(plan), MISSING)
-        except StorageError as err:
-            raise InteropError(str(err)) from None
-        except OSError as err:
-            raise InteropError(f"{plan.text_path}: cannot write: {err.strerror or err}") from None
+    def write(self, plan: _Plan, report: ImportReport, created: _Created) -> None:
+        if not plan.text_exists:
+            created.file(plan.text_path, plan.document.text.encode("utf-8"), "document")
+            meta = orjson.dumps(plan.document.meta.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+            created.file(meta_path_for(plan.text_path), meta, "metadata file")
+            self.created_texts.add(plan.document.id)
+            report.texts_written += 1
+        else:
+            report.texts_reused += 1
+        created.file(plan.annotation_path, dumps(self._file(plan)), "annotation file")
         findings = Validator(self.config).validate_file(plan.annotation_path)
         if findings:
             lines = [f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}" for f in findings]

@@ -702,12 +702,11 @@ class AnnotatorApp(App[None]):
 
     async def action_quit(self) -> None:
         work_file = self.work_file
-        if work_file is None or not work_file.dirty:
-            self._close_current()
+        if work_file is None:
             self.exit()
             return
         try:
-            work_file.save()
+            work_file.save()  # also when nothing changed: it checks the file is still the one saved
         except StorageError as err:
             message = (work_file.last_error or str(err)) + "\nQuit anyway? Nothing is lost: the journal stays."
             if isinstance(err, ConflictError):

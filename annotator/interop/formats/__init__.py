@@ -6,11 +6,24 @@ A format module exposes:
     OFFSET_UNITS: tuple[str, ...]   # supported units; the first is the default
     def export(records, dest, *, offsets, options) -> int        # spans written
     def read(source, *, offsets, options) -> Iterator[ImportedDocument]   # importable formats only
+    def outputs(dest) -> tuple[Path, ...]   # optional: the files an export always writes (default: dest)
+    FOLDER_OUTPUT: bool                     # optional: dest is a folder (brat)
+
+Rules every module keeps:
+
+- `read` opens its files only through annotator.interop.sources: inside
+  `options["area"]` (default: the source folder), regular files only, at most
+  `options["limit"]` bytes (per line for line-oriented files).
+- `export` writes only through annotator.interop.output.Staging, so that
+  nothing is replaced until the whole export has succeeded; a module that
+  writes files named by its records (brat) reports each to
+  `options["paths"]` first, which refuses one that is an input.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from types import ModuleType
 
@@ -32,6 +45,8 @@ IMPORT_FORMATS: tuple[str, ...] = ("brat", "label-studio", "doccano", "prodigy",
 # optional dependency (top-level module) -> the extra that installs it
 EXTRAS: dict[str, str] = {"spacy": "spacy"}
 OFFSET_CHOICES: tuple[str, ...] = ("codepoint", "utf16")
+# Control characters but the line feed, which separates the lines of a message.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
 class MissingDependency(InteropError):
@@ -97,8 +112,8 @@ def report(options: dict, message: str, **counts: int) -> None:
     sink = options.get("report")
     if callable(sink):
         sink(message)
-    else:
-        print(message, file=sys.stderr)
+    else:  # no CLI to escape it: a message can quote a file, and a file can hold terminal escapes
+        print(_CONTROL.sub(lambda match: repr(match[0])[1:-1], message), file=sys.stderr)
     stats = options.get("stats")
     if isinstance(stats, dict):
         for key, value in counts.items():

@@ -59,8 +59,17 @@ out, brat needs its values listed). ``visual.conf``: ``[labels]`` and
 Options: ``tagset`` (TagSet), ``layout`` ("flat" | "annotator"),
 ``visual_conf`` (default true), ``report`` (callable for messages).
 
+Export writes into a folder beside ``dest`` and moves it into place only when
+every record was written (annotator.interop.output.Staging): a failed export
+leaves ``dest`` as it was. Into an existing folder the files are moved one by
+one; other files there are left alone, and a link or file where a subfolder
+should be is refused.
+
 Read: ``source`` is a ``.ann`` file or a folder searched recursively (hidden
-files and folders skipped); every ``X.ann`` needs ``X.txt`` beside it. The text
+files and folders skipped, linked folders not followed); every ``X.ann``
+needs ``X.txt`` beside it. Both are read only inside the source folder (a
+link leading out of it is refused), only if they are regular files of at
+most ``options["limit"]`` bytes (annotator.interop.sources). The text
 is read with the document policy (BOM dropped, CR LF and lone CR -> LF). brat
 offsets count characters of the raw file, so when the raw text differs they
 are converted from raw positions (BOM and ``\\r`` counted) to policy positions,
@@ -104,6 +113,7 @@ stderr.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -113,8 +123,11 @@ from urllib.parse import unquote
 
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
+from annotator.interop.output import Staging
+from annotator.interop.sources import read_source, source_area, source_limit
 from annotator.model.annotation import AnnotationFile, Span
 from annotator.model.document import DocumentError, decode_text
+from annotator.storage import Area
 
 NAME = "brat"
 OFFSET_UNITS: tuple[str, ...] = ("codepoint",)
@@ -522,43 +535,60 @@ def _visual_conf(tagset) -> str:
     return "\n".join(out) + "\n"
 
 
+CONF_FILES = ("annotation.conf", "visual.conf")
+FOLDER_OUTPUT = True  # `dest` is a folder (annotator.interop.output.check_destination)
+
+
+def outputs(dest: Path) -> tuple[Path, ...]:
+    """The files an export to `dest` writes whatever the records: the configuration."""
+    return tuple(Path(dest) / name for name in CONF_FILES)
+
+
 def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options: dict) -> int:
     check_unit(NAME, OFFSET_UNITS, offsets)
     layout = options.get("layout", "flat")
     if layout not in LAYOUTS:
         raise InteropError(f"{NAME}: layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     tagset = options.get("tagset")
+    paths = options.get("paths")  # annotation.interop.output.Paths, from `annotator export`
     dest = Path(dest)
-    if dest.exists() and not dest.is_dir():
+    if os.path.lexists(dest) and not dest.is_dir():
         raise InteropError(f"{dest}: brat export needs a folder")
-    dest.mkdir(parents=True, exist_ok=True)
+    dest.parent.mkdir(parents=True, exist_ok=True)
     conf = _Conf()
     written_by: dict[Path, str] = {}
     total = 0
-    for record in records:
-        file, document = record.file, record.document
-        if "\r" in document.text or len(document.text) != file.document.length:
-            raise InteropError(f"{record.path}: document text does not follow the text policy or its length")
-        folder = dest / file.annotator if layout == "annotator" else dest
-        base = folder / document.id
-        if base in written_by:
-            raise InteropError(
-                f"{record.path}: {base.name}.ann was already written for {written_by[base]}; "
-                f"several annotators of one document need layout 'annotator'"
-            )
-        written_by[base] = file.annotator
-        for span in file.spans:
-            if document.text[span.start : span.end] != span.text:
-                raise InteropError(f"{record.path}: span {span.id} text differs from the document")
-        ann, count = _ann(file, document.text, conf, options, str(record.path))
-        folder.mkdir(parents=True, exist_ok=True)
-        base.with_name(base.name + ".txt").write_bytes(document.text.encode("utf-8"))
-        base.with_name(base.name + ".ann").write_bytes(ann.encode("utf-8"))
-        total += count
-    (dest / "annotation.conf").write_bytes(_annotation_conf(conf, tagset).encode("utf-8"))
-    visual = options.get("visual_conf", True)
-    if tagset is not None and visual not in (False, "false", "0", "no"):
-        (dest / "visual.conf").write_bytes(_visual_conf(tagset).encode("utf-8"))
+    # Everything is written into a folder beside `dest` and moved into it only when the whole export succeeded.
+    with Staging() as staging:
+        stage = staging.folder(dest)
+        for record in records:
+            file, document = record.file, record.document
+            if "\r" in document.text or len(document.text) != file.document.length:
+                raise InteropError(f"{record.path}: document text does not follow the text policy or its length")
+            relative = Path(file.annotator, document.id) if layout == "annotator" else Path(document.id)
+            base = dest / relative
+            if base in written_by:
+                raise InteropError(
+                    f"{record.path}: {base.name}.ann was already written for {written_by[base]}; "
+                    f"several annotators of one document need layout 'annotator'"
+                )
+            written_by[base] = file.annotator
+            for span in file.spans:
+                if document.text[span.start : span.end] != span.text:
+                    raise InteropError(f"{record.path}: span {span.id} text differs from the document")
+            ann, count = _ann(file, document.text, conf, options, str(record.path))
+            if paths is not None:
+                for suffix in (".txt", ".ann"):
+                    paths.add_output(base.with_name(base.name + suffix))
+            staged = stage / relative
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.with_name(staged.name + ".txt").write_bytes(document.text.encode("utf-8"))
+            staged.with_name(staged.name + ".ann").write_bytes(ann.encode("utf-8"))
+            total += count
+        (stage / "annotation.conf").write_bytes(_annotation_conf(conf, tagset).encode("utf-8"))
+        visual = options.get("visual_conf", True)
+        if tagset is not None and visual not in (False, "false", "0", "no"):
+            (stage / "visual.conf").write_bytes(_visual_conf(tagset).encode("utf-8"))
     return total
 
 
@@ -601,11 +631,7 @@ def _raw_to_policy(raw: str) -> list[int | None]:
     return table
 
 
-def _parse_ann(path: Path, where: str) -> tuple[list[_TLine], list[_Other]]:
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InteropError(f"{where}: cannot read: {err.strerror}") from None
+def _parse_ann(data: bytes, where: str) -> tuple[list[_TLine], list[_Other]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -721,17 +747,14 @@ def _resolve(
     return resolved
 
 
-def _read_one(ann: Path, txt: Path, rel: str, where: str) -> ImportedDocument:
-    try:
-        data = txt.read_bytes()
-    except OSError as err:
-        raise InteropError(f"{txt}: cannot read: {err.strerror}") from None
+def _read_one(ann: Path, txt: Path, rel: str, where: str, area: Area, limit: int) -> ImportedDocument:
+    data = read_source(txt, area, limit, "brat text file")
     try:
         policy = decode_text(data, str(txt))
     except DocumentError as err:
         raise InteropError(str(err)) from None
     raw = data.decode("utf-8")
-    t_lines, others = _parse_ann(ann, where)
+    t_lines, others = _parse_ann(read_source(ann, area, limit, "brat annotation file"), where)
     if raw == policy:
         resolved = _resolve(t_lines, policy, None, policy, where)
     else:
@@ -797,20 +820,23 @@ def _read_one(ann: Path, txt: Path, rel: str, where: str) -> ImportedDocument:
 def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocument]:
     check_unit(NAME, OFFSET_UNITS, offsets)
     source = Path(source)
+    area, limit = source_area(source, options), source_limit(options)
     if source.is_dir():
+        # rglob does not descend into linked folders; a linked .ann or .txt is
+        # read only if it stays inside the source folder (read_source).
         anns = sorted(
             path
             for path in source.rglob("*.ann")
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(source).parts)
+            if not path.is_dir() and not any(part.startswith(".") for part in path.relative_to(source).parts)
         )
         base = source
-    elif source.is_file():
+    elif os.path.lexists(source):
         anns, base = [source], source.parent
     else:
         raise InteropError(f"{source}: no such file or folder")
     for ann in anns:
         rel = ann.relative_to(base).as_posix()
         txt = ann.with_suffix(".txt")
-        if not txt.is_file():
+        if not os.path.lexists(txt):
             raise InteropError(f"{ann}: no {txt.name} beside it")
-        yield _read_one(ann, txt, rel, str(ann))
+        yield _read_one(ann, txt, rel, str(ann), area, limit)

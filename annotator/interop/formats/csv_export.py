@@ -39,6 +39,7 @@ import orjson
 from annotator.interop.formats import check_unit
 from annotator.interop.formats.jsonl import astral_positions
 from annotator.interop.model import ExportRecord
+from annotator.interop.output import Staging
 
 NAME = "csv"
 OFFSET_UNITS: tuple[str, ...] = ("codepoint", "utf16")
@@ -81,7 +82,7 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codep
     safe = guard if options.get("formula_guard", True) else (lambda value: value)
     encoding = "utf-8-sig" if options.get("bom", True) else "utf-8"
     written = 0
-    with open(dest, "w", encoding=encoding, newline="") as out:
+    with Staging() as staging, staging.open(dest, "w", encoding=encoding, newline="") as out:
         writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         for record in records:

@@ -21,7 +21,9 @@ form is written instead: `"entities": [{"id", "label", "start_offset",
 Read accepts both forms (also the older `labels` key and a nested `meta`);
 relations become foreign records of kind "relation" and document-level
 categories (text-classification `label: ["positive"]`) records of kind
-"category". Errors name `file:line`.
+"category". Errors name `file:line`. The file is streamed line by line,
+opened only inside the source folder and only if it is a regular file; a line
+longer than `options["limit"]` bytes is refused.
 
 Kept: spans (start, end, label), annotator, document id and metadata.
 Lost: attributes, notes, span ids and groups, audit history; doccano's span
@@ -40,6 +42,8 @@ import orjson
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap, parse_range
+from annotator.interop.output import Staging
+from annotator.interop.sources import read_lines, source_area, source_limit
 from annotator.model.annotation import NAME_PATTERN
 from annotator.model.document import DOCUMENT_ID, META_FIELDS
 
@@ -57,7 +61,7 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options
     relations = bool(options.get("relations"))
     written = 0
     lost = 0
-    with Path(dest).open("wb") as out:
+    with Staging() as staging, staging.open(dest) as out:
         for record in records:
             document = record.document
             offset_map = OffsetMap(document.text)
@@ -123,21 +127,17 @@ def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocum
     unit = check_unit(NAME, OFFSET_UNITS, offsets)
     source = Path(source)
     default_annotator = options.get("annotator")
-    try:
-        handle = source.open("rb")
-    except OSError as err:
-        raise InteropError(f"{source}: cannot read: {err.strerror}") from None
-    with handle:
-        for lineno, raw in enumerate(handle, start=1):
-            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                line = orjson.loads(raw)
-            except orjson.JSONDecodeError as err:
-                raise InteropError(f"{source}:{lineno}:{err.colno}: invalid JSON: {err.msg}") from None
-            yield _read_line(source, lineno, line, unit, default_annotator)
+    lines = read_lines(source, source_area(source, options), source_limit(options), "doccano JSONL file")
+    for lineno, raw in lines:
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            line = orjson.loads(raw)
+        except orjson.JSONDecodeError as err:
+            raise InteropError(f"{source}:{lineno}:{err.colno}: invalid JSON: {err.msg}") from None
+        yield _read_line(source, lineno, line, unit, default_annotator)
 
 
 def _read_line(source: Path, lineno: int, line: Any, unit: str, default_annotator: str | None) -> ImportedDocument:

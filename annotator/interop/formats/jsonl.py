@@ -35,7 +35,9 @@ caller's business); tokens,
 ``meta.id`` or ``meta.doc_id``, else the first 16 hex digits of the SHA-256 of
 the text; the annotator is ``meta.annotator``, else ``_annotator_id``, else
 ``_session_id``. CR LF / lone CR in a text become LF (the document policy) and
-offsets are shifted to match. Errors name ``file:line``.
+offsets are shifted to match. Errors name ``file:line``. The file is streamed
+line by line, opened only inside the source folder and only if it is a
+regular file; a line longer than ``options["limit"]`` bytes is refused.
 
 Reports: messages (skip counts) go to ``options["report"]`` when it is
 callable, else to stderr; counts are also added to ``options["stats"]`` when
@@ -57,6 +59,8 @@ import orjson
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap
+from annotator.interop.output import Staging
+from annotator.interop.sources import read_lines, source_area, source_limit
 from annotator.model.document import DOCUMENT_ID, META_FIELDS
 
 NAME = "jsonl"
@@ -133,7 +137,7 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codep
     size = 0
     dumps = orjson.dumps
     newline = orjson.OPT_APPEND_NEWLINE
-    with open(dest, "wb") as out:
+    with Staging() as staging, staging.open(dest) as out:
         for record in records:
             task, count = _task(record, offsets)
             line = dumps(task, option=newline)
@@ -246,30 +250,27 @@ def _document(task: Any, where: str, offsets: str, lineno: int) -> ImportedDocum
 def read(source: Path, *, offsets: str = "codepoint", options: dict) -> Iterator[ImportedDocument]:
     check_unit(NAME, OFFSET_UNITS, offsets)
     skipped = {"reject": 0, "ignore": 0}
-    try:
-        handle = open(source, "rb")
-    except OSError as err:
-        raise InteropError(f"{source}: cannot read: {err.strerror}") from None
-    with handle:
-        for lineno, line in enumerate(handle, 1):
-            if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            if not line.strip():
-                continue
-            where = f"{source}:{lineno}"
-            try:
-                task = orjson.loads(line)
-            except orjson.JSONDecodeError as err:
-                raise InteropError(f"{where}: invalid JSON: {err.msg}") from None
-            answer = task.get("answer", "accept") if isinstance(task, dict) else "accept"
-            if not isinstance(answer, str):
-                raise InteropError(f"{where}: 'answer' must be a string, not {answer!r}")
-            if answer in skipped:
-                skipped[answer] += 1
-                continue
-            if answer != "accept":
-                raise InteropError(f"{where}: unknown answer {answer!r} (accept, reject or ignore)")
-            yield _document(task, where, offsets, lineno)
+    source = Path(source)
+    lines = read_lines(source, source_area(source, options), source_limit(options), "JSONL file")
+    for lineno, line in lines:
+        if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if not line.strip():
+            continue
+        where = f"{source}:{lineno}"
+        try:
+            task = orjson.loads(line)
+        except orjson.JSONDecodeError as err:
+            raise InteropError(f"{where}: invalid JSON: {err.msg}") from None
+        answer = task.get("answer", "accept") if isinstance(task, dict) else "accept"
+        if not isinstance(answer, str):
+            raise InteropError(f"{where}: 'answer' must be a string, not {answer!r}")
+        if answer in skipped:
+            skipped[answer] += 1
+            continue
+        if answer != "accept":
+            raise InteropError(f"{where}: unknown answer {answer!r} (accept, reject or ignore)")
+        yield _document(task, where, offsets, lineno)
     if any(skipped.values()):
         report(
             options,

@@ -25,6 +25,10 @@ Label Studio's per-region form: `textarea` (`value.text: [str]`), `choices`
 written as "attribute.<name>". The labeling config (`<dest stem>.config.xml`)
 declares these controls with `perRegion="true"`.
 
+Read: the export is one JSON file, read whole, only inside the source folder
+(a link out of it is refused) and only if it is a regular file of at most
+`options["limit"]` bytes (annotator.interop.sources).
+
 Kept: spans, labels, attributes, notes, span ids (as region ids), annotators,
 document metadata, Label Studio results annotator cannot edit (relations,
 taxonomy, ...) which come back as foreign records. Lost: span groups
@@ -45,6 +49,8 @@ import orjson
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap, parse_range
+from annotator.interop.output import Staging
+from annotator.interop.sources import read_source, source_area, source_limit
 from annotator.model.annotation import Span
 from annotator.model.document import DOCUMENT_ID, META_FIELDS
 from annotator.model.tagset import AttributeSpec, TagSet, default_tagset
@@ -96,24 +102,37 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options
     dest = Path(dest)
     seen: set[str] = set()
     lost: dict[str, int] = {}
-    with dest.open("wb") as out:
-        out.write(b"[")
-        for task_id, (path, group) in enumerate(groupby(records, key=lambda r: r.document.path), start=1):
-            if path in seen:
-                report(options, f"{NAME}: the annotations of {path} were not consecutive; it is in more than one task")
-            seen.add(path)
-            task, count = _task(task_id, list(group), unit, tagset, as_predictions, lost)
-            if task_id > 1:
-                out.write(b",")
-            out.write(b"\n")
-            out.write(orjson.dumps(task))
-            written += count
-        out.write(b"\n]\n")
+    # The tasks and their labeling config are put in place together, once both are written.
+    with Staging() as staging:
+        with staging.open(dest) as out:
+            out.write(b"[")
+            for task_id, (path, group) in enumerate(groupby(records, key=lambda r: r.document.path), start=1):
+                if path in seen:
+                    report(
+                        options, f"{NAME}: the annotations of {path} were not consecutive; it is in more than one task"
+                    )
+                seen.add(path)
+                task, count = _task(task_id, list(group), unit, tagset, as_predictions, lost)
+                if task_id > 1:
+                    out.write(b",")
+                out.write(b"\n")
+                out.write(orjson.dumps(task))
+                written += count
+            out.write(b"\n]\n")
+        staging.write(config_path(dest), labeling_config(tagset).encode("utf-8"))
     for what, n in lost.items():
         report(options, f"{NAME}: {n} {what}")
-    config = dest.with_name(dest.stem + ".config.xml")
-    config.write_text(labeling_config(tagset), encoding="utf-8")
     return written
+
+
+def config_path(dest: Path) -> Path:
+    """The labeling config written beside the tasks: `<dest stem>.config.xml`."""
+    return Path(dest).with_name(Path(dest).stem + ".config.xml")
+
+
+def outputs(dest: Path) -> tuple[Path, ...]:
+    """Every file an export to `dest` writes."""
+    return (Path(dest), config_path(dest))
 
 
 def _task(
@@ -279,10 +298,9 @@ def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocum
     source = Path(source)
     tagset: TagSet = options.get("tagset") or default_tagset()
     include_predictions = bool(options.get("include_predictions"))
+    data = read_source(source, source_area(source, options), source_limit(options), "Label Studio export")
     try:
-        tasks = orjson.loads(source.read_bytes())
-    except OSError as err:
-        raise InteropError(f"{source}: cannot read: {err.strerror}") from None
+        tasks = orjson.loads(data)
     except orjson.JSONDecodeError as err:
         raise InteropError(f"{source}:{err.lineno}:{err.colno}: invalid JSON: {err.msg}") from None
     if isinstance(tasks, dict) and "data" in tasks:

@@ -40,6 +40,7 @@ from typing import Any
 
 from annotator.interop.formats import report
 from annotator.interop.model import ExportRecord, InteropError
+from annotator.interop.output import Staging
 
 NAME = "spacy"
 OFFSET_UNITS: tuple[str, ...] = ("codepoint",)
@@ -130,5 +131,6 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codep
             + "\n  ".join(adjusted),
             adjusted=len(adjusted),
         )
-    docbin.to_disk(dest)
+    with Staging() as staging:
+        staging.write(dest, docbin.to_bytes())  # put in place only whole
     return written

@@ -42,6 +42,14 @@ when given (a folder that the source path is relative to, or a mapping from
 source to text, Path or Document), otherwise as a path relative to the
 annotation file's folder. Texts are read under the document policy and the
 document id comes from its sidecar metadata (else the file stem).
+
+A target source is a file name chosen by whoever wrote the file, so it is
+read only if it is a relative path with '/' and no '..' (an absolute path, a
+URL or a drive letter is refused, naming the annotation), and only inside
+the source folder or the documents folder, links resolved, as a regular file
+of at most ``options["limit"]`` bytes (see annotator.interop.sources). A
+malformed shape anywhere (``"type": [["Annotation"]]``, a body that is a
+number) is an InteropError naming the file and the annotation.
 A TextPositionSelector gives the offsets and must agree with the
 TextQuoteSelector's ``exact``; with only a quote selector the quote is
 searched for, prefix/suffix disambiguate, and no match or several matches is
@@ -52,14 +60,18 @@ document per (target source, creator nickname/name).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import orjson
 
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedSpan, InteropError
+from annotator.interop.output import Staging
+from annotator.interop.sources import read_lines, read_source, source_area, source_limit
 from annotator.model.document import Document, DocumentError, decode_text, load_meta
+from annotator.storage import Area, UnsafeFile, read_file
 
 NAME = "w3c"
 OFFSET_UNITS: tuple[str, ...] = ("codepoint",)
@@ -125,7 +137,7 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codep
     written = 0
     buffer: list[bytes] = []
     size = 0
-    with open(dest, "wb") as out:
+    with Staging() as staging, staging.open(dest) as out:
         out.write(head[:-1] + b', "first": {"type": "AnnotationPage", "items": [')
         for record in records:
             for span in record.file.spans:
@@ -144,6 +156,19 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codep
 
 # -- import ------------------------------------------------------------------
 
+_END = object()
+# A target source that names no file of the project: a URL or another scheme, or a drive letter.
+_URL = re.compile(r"(?i)^(?:[a-z][a-z0-9+.-]*://|(?:urn|file|data|https?|ftp|blob|about|javascript|mailto):|[a-z]:)")
+
+
+def _clip(value: Any, limit: int = 60) -> str:
+    """A value from the file, shown in a message: as JSON, at most `limit` characters."""
+    try:
+        shown = orjson.dumps(value).decode()
+    except TypeError:
+        shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
 
 def _as_list(value: Any) -> list[Any]:
     if value is None:
@@ -151,22 +176,29 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _annotations(source: Path) -> Iterator[tuple[str, Any]]:
+def _strings(value: Any, name: str, at: str) -> set[str]:
+    """A JSON-LD value that is a string or a list of strings (`type`, `purpose`, `motivation`)."""
+    items = _as_list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise InteropError(f"{at}: {name!r} must be a string or a list of strings, not {_clip(value)}")
+    return set(items)
+
+
+def _annotations(source: Path, area: Area, limit: int) -> Iterator[tuple[str, Any]]:
     """(where, annotation) for every annotation in the file."""
-    try:
-        data = source.read_bytes()
-    except OSError as err:
-        raise InteropError(f"{source}: cannot read: {err.strerror}") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     if source.suffix == ".jsonl":
-        for lineno, line in enumerate(data.splitlines(), 1):
+        for lineno, line in read_lines(source, area, limit, "W3C annotation file"):
+            if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
             if line.strip():
                 try:
                     yield f"{source}:{lineno}", orjson.loads(line)
                 except orjson.JSONDecodeError as err:
                     raise InteropError(f"{source}:{lineno}: invalid JSON: {err.msg}") from None
         return
+    data = read_source(source, area, limit, "W3C annotation file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
         root = orjson.loads(data)
     except orjson.JSONDecodeError as err:
@@ -174,87 +206,121 @@ def _annotations(source: Path) -> Iterator[tuple[str, Any]]:
     yield from ((str(source), item) for item in _items(root, source))
 
 
-def _types(node: dict) -> set[str]:
-    return set(_as_list(node.get("type")))
+def _items(root: Any, source: Path) -> Iterator[Any]:
+    """The annotations of a collection, page, annotation or (nested) list of them, in
+    order. Iterative: a deeply nested file cannot exhaust Python's stack."""
+    pending: list[Iterator[Any]] = [iter((root,))]
+    while pending:
+        node = next(pending[-1], _END)
+        if node is _END:
+            pending.pop()
+            continue
+        if isinstance(node, list):
+            pending.append(iter(node))
+            continue
+        if not isinstance(node, dict):
+            raise InteropError(f"{source}: expected an annotation, page or collection, found {_clip(node)}")
+        types = _strings(node.get("type"), "type", f"{source}: object {_clip(node.get('id', '?'))}")
+        if "Annotation" in types:
+            yield node
+        elif "AnnotationPage" in types:
+            following = node.get("next")
+            if isinstance(following, dict):
+                pending.append(iter((following,)))
+            elif following is not None:
+                raise InteropError(
+                    f"{source}: page 'next' is a link ({_clip(following)}); only embedded pages are read"
+                )
+            # The page's items are annotations (a link or anything else is reported by read()).
+            pending.append(iter(_as_list(node.get("items"))))
+        elif "AnnotationCollection" in types:
+            first = node.get("first")
+            if first is None:
+                continue
+            if not isinstance(first, dict):
+                raise InteropError(
+                    f"{source}: collection 'first' is a link ({_clip(first)}); only embedded pages are read"
+                )
+            pending.append(iter((first,)))
+        else:
+            raise InteropError(f"{source}: object of type {sorted(types)!r} is not an Annotation, page or collection")
 
 
-def _items(node: Any, source: Path) -> Iterator[Any]:
-    if isinstance(node, list):
-        for item in node:
-            yield from _items(item, source)
-        return
-    if not isinstance(node, dict):
-        raise InteropError(f"{source}: expected an annotation, page or collection, found {type(node).__name__}")
-    types = _types(node)
-    if "Annotation" in types:
-        yield node
-    elif "AnnotationPage" in types:
-        yield from _as_list(node.get("items"))
-        if isinstance(node.get("next"), dict):
-            yield from _items(node["next"], source)
-        elif node.get("next") is not None:
-            raise InteropError(f"{source}: page 'next' is a link ({node['next']!r}); only embedded pages are read")
-    elif "AnnotationCollection" in types:
-        first = node.get("first")
-        if first is None:
-            return
-        if not isinstance(first, dict):
-            raise InteropError(f"{source}: collection 'first' is a link ({first!r}); only embedded pages are read")
-        yield from _items(first, source)
-    else:
-        raise InteropError(f"{source}: object of type {sorted(types)!r} is not an Annotation, page or collection")
+def _file_target(target: str, at: str) -> str:
+    """`target` if it names a file relative to the documents folder; InteropError otherwise."""
+    if "://" in target or _URL.match(target):
+        raise InteropError(
+            f"{at}: target source {target!r} is not a file path of the project; "
+            "give the document texts with options['documents']"
+        )
+    pure = PurePosixPath(target)
+    if not target or "\x00" in target or "\\" in target or pure.is_absolute() or ".." in pure.parts:
+        raise InteropError(
+            f"{at}: target source {target!r} must be a path relative to the documents folder, "
+            "with '/' and without '..'; it is not read"
+        )
+    return target
 
 
 class _Texts:
-    """Document texts by target source, loaded once each."""
+    """Document texts by target source, loaded once each.
 
-    def __init__(self, source: Path, documents: Any) -> None:
+    A file is read only inside `area` (the source folder and the documents
+    folder), a regular file of at most `limit` bytes.
+    """
+
+    def __init__(self, source: Path, documents: Any, area: Area, limit: int) -> None:
         self.base = source.parent
         self.mapping: Mapping[str, Any] | None = None
         if isinstance(documents, Mapping):
             self.mapping = documents
         elif documents is not None:
             self.base = Path(documents)
+        # Document texts may come from the project too: they are its files already.
+        self.area = Area(tuple(dict.fromkeys((*area.roots, *Area.of(self.base).roots))))
+        self.limit = limit
         self.cache: dict[str, tuple[str, str, dict[str, str]]] = {}
 
-    def get(self, target: str, where: str) -> tuple[str, str, dict[str, str]]:
+    def get(self, target: str, at: str) -> tuple[str, str, dict[str, str]]:
         """(doc id, text, meta) for a target source."""
         if target in self.cache:
             return self.cache[target]
         path: Path | None = None
+        area = self.area
         if self.mapping is not None:
             if target not in self.mapping:
-                raise InteropError(f"{where}: no document given for target source {target!r}")
+                raise InteropError(f"{at}: no document given for target source {target!r}")
             value = self.mapping[target]
             if isinstance(value, Document):
                 found = (value.id, value.text, {k: v for k, v in value.meta.as_dict().items() if k != "id"})
             elif isinstance(value, str):
                 found = (Path(target).stem or target, value, {})
             else:
-                path = Path(value)
+                path = Path(value)  # named by the caller: read, but not through a link out of its folder
+                area = Area.of(path.parent)
         else:
-            if "://" in target or target.startswith("urn:"):
-                raise InteropError(f"{where}: target source {target!r} is not a file path; pass options['documents']")
-            path = self.base / target
+            path = self.base / _file_target(target, at)
         if path is not None:
             try:
-                text = decode_text(path.read_bytes(), path)
-                meta = load_meta(path)
+                text = decode_text(read_file(path, limit=self.limit, area=area, what="document"), path)
+                meta = load_meta(path, area=area)
+            except UnsafeFile as err:
+                raise InteropError(f"{at}: cannot read document {target!r}: {err.reason}") from None
             except OSError as err:
-                raise InteropError(f"{where}: cannot read document {str(path)!r}: {err.strerror}") from None
+                raise InteropError(f"{at}: cannot read document {str(path)!r}: {err.strerror or err}") from None
             except DocumentError as err:
-                raise InteropError(f"{where}: {err}") from None
+                raise InteropError(f"{at}: {err}") from None
             found = (meta.id, text, {k: v for k, v in meta.as_dict().items() if k != "id"})
         self.cache[target] = found
         return found
 
 
-def _selectors(target: dict) -> tuple[dict | None, dict | None]:
+def _selectors(target: dict, at: str) -> tuple[dict | None, dict | None]:
     quote = position = None
     for selector in _as_list(target.get("selector")):
         if not isinstance(selector, dict):
             continue
-        types = _types(selector)
+        types = _strings(selector.get("type"), "selector type", at)
         if "TextQuoteSelector" in types and quote is None:
             quote = selector
         elif "TextPositionSelector" in types and position is None:
@@ -262,49 +328,54 @@ def _selectors(target: dict) -> tuple[dict | None, dict | None]:
     return quote, position
 
 
-def _find(text: str, quote: dict, ident: str) -> tuple[int, int]:
+def _find(text: str, quote: dict, at: str) -> tuple[int, int]:
     exact, prefix, suffix = quote.get("exact"), quote.get("prefix") or "", quote.get("suffix") or ""
     if not isinstance(exact, str) or not exact:
-        raise InteropError(f"annotation {ident}: TextQuoteSelector has no 'exact'")
+        raise InteropError(f"{at}: TextQuoteSelector has no 'exact'")
+    if not isinstance(prefix, str) or not isinstance(suffix, str):
+        raise InteropError(f"{at}: TextQuoteSelector 'prefix' and 'suffix' must be strings")
     matches = []
-    at = text.find(exact)
-    while at != -1:
-        end = at + len(exact)
-        if text.startswith(suffix, end) and text[:at].endswith(prefix):
-            matches.append(at)
-        at = text.find(exact, at + 1)
+    position = text.find(exact)
+    while position != -1:
+        end = position + len(exact)
+        if text.startswith(suffix, end) and text[:position].endswith(prefix):
+            matches.append(position)
+        position = text.find(exact, position + 1)
     if not matches:
-        raise InteropError(f"annotation {ident}: quote {exact!r} not found in the document")
+        raise InteropError(f"{at}: quote {exact!r} not found in the document")
     if len(matches) > 1:
         raise InteropError(
-            f"annotation {ident}: quote {exact!r} is ambiguous ({len(matches)} matches, at {matches[:5]}); "
+            f"{at}: quote {exact!r} is ambiguous ({len(matches)} matches, at {matches[:5]}); "
             "prefix/suffix do not tell them apart"
         )
     return matches[0], matches[0] + len(exact)
 
 
-def _bodies(node: dict, ident: str) -> tuple[str, dict[str, Any], str | None, str | None]:
-    motivation = set(_as_list(node.get("motivation")))
+def _bodies(node: dict, at: str) -> tuple[str, dict[str, Any], str | None, str | None]:
+    motivation = _strings(node.get("motivation"), "motivation", at)
     label: str | None = None
     attributes: dict[str, Any] = {}
     notes: list[str] = []
     group: str | None = None
-    bodies = _as_list(node.get("body"))
+    bodies = list(_as_list(node.get("body")))
     if isinstance(node.get("bodyValue"), str):
         bodies.append({"type": "TextualBody", "value": node["bodyValue"]})
     for body in bodies:
         if isinstance(body, str):
-            raise InteropError(f"annotation {ident}: body {body!r} is a link; only embedded bodies are read")
-        purpose = set(_as_list(body.get("purpose"))) or motivation
-        if "linking" in purpose and isinstance(body.get("source"), str) and body["source"].startswith(GROUP_PREFIX):
-            group = body["source"][len(GROUP_PREFIX) :]
+            raise InteropError(f"{at}: body {body!r} is a link; only embedded bodies are read")
+        if not isinstance(body, dict):
+            raise InteropError(f"{at}: a body must be a JSON object, not {_clip(body)}")
+        purpose = _strings(body.get("purpose"), "purpose", at) or motivation
+        source = body.get("source")
+        if "linking" in purpose and isinstance(source, str) and source.startswith(GROUP_PREFIX):
+            group = source[len(GROUP_PREFIX) :]
             continue
         value = body.get("value")
         if not isinstance(value, str):
-            raise InteropError(f"annotation {ident}: body with purpose {sorted(purpose)} has no text value")
+            raise InteropError(f"{at}: body with purpose {sorted(purpose)} has no text value")
         if "tagging" in purpose or "classifying" in purpose:
             if label is not None:
-                raise InteropError(f"annotation {ident}: more than one tagging body ({label!r}, {value!r})")
+                raise InteropError(f"{at}: more than one tagging body ({label!r}, {value!r})")
             label = value
         elif "describing" in purpose:
             try:
@@ -312,14 +383,14 @@ def _bodies(node: dict, ident: str) -> tuple[str, dict[str, Any], str | None, st
             except orjson.JSONDecodeError:
                 decoded = None
             if not isinstance(decoded, dict):
-                raise InteropError(f"annotation {ident}: describing body {value!r} is not a JSON object of attributes")
+                raise InteropError(f"{at}: describing body {value!r} is not a JSON object of attributes")
             attributes.update(decoded)
         elif "commenting" in purpose:
             notes.append(value)
         else:
-            raise InteropError(f"annotation {ident}: body purpose {sorted(purpose)} is not supported")
+            raise InteropError(f"{at}: body purpose {sorted(purpose)} is not supported")
     if label is None:
-        raise InteropError(f"annotation {ident}: no tagging body gives a label")
+        raise InteropError(f"{at}: no tagging body gives a label")
     return label, attributes, "\n\n".join(notes) if notes else None, group
 
 
@@ -336,40 +407,52 @@ def _creator(node: dict) -> str | None:
     return None
 
 
+def _ident(node: dict, number: int, where: str) -> str:
+    """How messages name an annotation: its id (clipped), else its number in the file."""
+    ident = node.get("id")
+    if isinstance(ident, int) and not isinstance(ident, bool):
+        ident = str(ident)
+    if isinstance(ident, str) and ident:
+        return ident if len(ident) <= 120 else ident[:119] + "…"
+    return f"#{number} in {where}"
+
+
 def read(source: Path, *, offsets: str = "codepoint", options: dict) -> Iterator[ImportedDocument]:
     _check_unit(offsets)
-    texts = _Texts(source, options.get("documents"))
+    source = Path(source)
+    area, limit = source_area(source, options), source_limit(options)
+    texts = _Texts(source, options.get("documents"), area, limit)
     documents: dict[tuple[str, str | None], ImportedDocument] = {}
-    for where, node in _annotations(source):
+    number = 0
+    for where, node in _annotations(source, area, limit):
+        number += 1
         if not isinstance(node, dict):
-            raise InteropError(f"{where}: an annotation must be a JSON object")
-        ident = str(node.get("id") or f"#{sum(len(d.spans) for d in documents.values()) + 1} in {where}")
+            raise InteropError(f"{where}: annotation #{number} must be a JSON object, not {_clip(node)}")
+        at = f"{where}: annotation {_ident(node, number, where)}"
         targets = _as_list(node.get("target"))
         if len(targets) != 1:
-            raise InteropError(f"annotation {ident}: exactly one target is supported, found {len(targets)}")
+            raise InteropError(f"{at}: exactly one target is supported, found {len(targets)}")
         target = targets[0]
         if not isinstance(target, dict) or not isinstance(target.get("source"), str):
-            raise InteropError(f"annotation {ident}: target has no 'source' and selectors")
-        doc_id, text, meta = texts.get(target["source"], f"annotation {ident}")
-        quote, position = _selectors(target)
+            raise InteropError(f"{at}: target has no 'source' and selectors")
+        doc_id, text, meta = texts.get(target["source"], at)
+        quote, position = _selectors(target, at)
         if position is not None:
             start, end = position.get("start"), position.get("end")
             if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-                raise InteropError(f"annotation {ident}: TextPositionSelector start/end must be integers")
+                raise InteropError(f"{at}: TextPositionSelector start/end must be integers")
             if not 0 <= start <= end <= len(text):
-                raise InteropError(
-                    f"annotation {ident}: position [{start}, {end}) is outside the document (length {len(text)})"
-                )
+                raise InteropError(f"{at}: position [{start}, {end}) is outside the document (length {len(text)})")
             if quote is not None and quote.get("exact") != text[start:end]:
                 raise InteropError(
-                    f"annotation {ident}: TextPositionSelector [{start}, {end}) covers {text[start:end]!r} "
-                    f"but TextQuoteSelector exact is {quote.get('exact')!r}"
+                    f"{at}: TextPositionSelector [{start}, {end}) covers {text[start:end]!r} "
+                    f"but TextQuoteSelector exact is {_clip(quote.get('exact'))}"
                 )
         elif quote is not None:
-            start, end = _find(text, quote, ident)
+            start, end = _find(text, quote, at)
         else:
-            raise InteropError(f"annotation {ident}: no TextQuoteSelector or TextPositionSelector")
-        label, attributes, note, group = _bodies(node, ident)
+            raise InteropError(f"{at}: no TextQuoteSelector or TextPositionSelector")
+        label, attributes, note, group = _bodies(node, at)
         creator = _creator(node)
         key = (target["source"], creator)
         document = documents.get(key)
@@ -382,7 +465,7 @@ def read(source: Path, *, offsets: str = "codepoint", options: dict) -> Iterator
                 start=start,
                 end=end,
                 label=label,
-                source=ident,
+                source=_ident(node, number, where),
                 text=text[start:end],
                 attributes=attributes,
                 note=note,
