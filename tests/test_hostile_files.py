@@ -177,3 +177,15 @@ def test_read_file_rules(tmp_path: Path, outside: Path) -> None:
     with pytest.raises(NotRegularFile, match="character device"):
         read_file("/dev/zero")
     assert isinstance(PlantedLink(inside, "x"), OSError)  # reported wherever OSErrors are
+
+
+def test_an_annotation_file_linked_outside_is_not_opened(project: Project, outside: Path) -> None:
+    path = target(project)
+    path.parent.mkdir(parents=True)
+    path.symlink_to(outside)
+    with pytest.raises(OpenError, match="leads outside") as raised:
+        WorkFile.open(
+            path, load_document(project.root, DOC), "alice", project.config.tagset, area=project.config.area_for(path)
+        )
+    assert "precious" not in str(raised.value)  # not read, so not quoted
+    assert str(path) in str(raised.value) and str(raised.value).count(str(path)) == 1

@@ -41,7 +41,9 @@ from annotator.model.editing import AnnotationSet, EditError, span_sort_key, utc
 from annotator.model.merge import merge
 from annotator.model.tagset import TagSet
 from annotator.storage import (
+    DEFAULT_MAX_FILE_SIZE,
     MISSING,
+    Area,
     CanonicalEncoder,
     ConflictError,
     Fingerprint,
@@ -53,6 +55,7 @@ from annotator.storage import (
     open_no_follow,
     read_file,
     read_no_follow,
+    read_problem,
     save,
 )
 from annotator.validation.engine import load_annotation_file
@@ -145,7 +148,7 @@ class _Lock:
         except LockedError:
             raise
         except OSError as err:
-            raise OpenError(f"cannot lock {path} for editing ({self.path}): {err.strerror or err}") from None
+            raise OpenError(f"cannot lock {path} for editing ({self.path}): {read_problem(err)}") from None
 
     def release(self) -> None:
         if self.released:
@@ -385,9 +388,12 @@ class WorkFile:
         tagset: TagSet,
         *,
         on_error: Callable[[str], None] = lambda message: None,
+        area: Area | None = None,
+        limit: int = DEFAULT_MAX_FILE_SIZE,
         **kwargs,
     ) -> WorkFile:
-        """Lock `path`, load it (or start it empty) and replay its journal.
+        """Lock `path`, load it (or start it empty) and replay its journal. The file is
+        read only inside `area`, links resolved, and only if it has at most `limit` bytes.
 
         Raises LockedError if another session holds it, OpenError if it cannot
         be used; then nothing on disk was changed.
@@ -395,7 +401,7 @@ class WorkFile:
         lock = _Lock(path)
         journal = journal_path(path)
         try:
-            annotations, fingerprint = _load(path, document, annotator, tagset, **kwargs)
+            annotations, fingerprint = _load(path, document, annotator, tagset, area, limit, **kwargs)
             saved = (len(annotations.history), annotations.status, annotations.rejected)
             mine = _recover(path, journal, annotations, document, tagset, **kwargs)
         except BaseException:
@@ -597,16 +603,16 @@ class WorkFile:
 
 
 def _load(
-    path: Path, document: Document, annotator: str, tagset: TagSet, **kwargs
+    path: Path, document: Document, annotator: str, tagset: TagSet, area: Area | None, limit: int, **kwargs
 ) -> tuple[AnnotationSet, Fingerprint]:
     try:
-        file, raw = load_annotation_file(path)
+        file, raw = load_annotation_file(path, area=area, limit=limit)
     except FileNotFoundError:
         return AnnotationSet.new(document, annotator, tagset=tagset, **kwargs), MISSING
     except ValueError as err:
         raise OpenError(f"cannot open {path}:\n{err}") from None
     except OSError as err:
-        raise OpenError(f"cannot read {path}: {err.strerror or err}") from None
+        raise OpenError(f"cannot read {path}: {read_problem(err)}") from None
     if file.document.sha256 != document.sha256:
         raise OpenError(
             f"{path}: document changed since annotation: {document.path} no longer has the text these "
@@ -634,7 +640,7 @@ def _recover(
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise OpenError(f"cannot read the recovery journal {journal}: {err.strerror or err}") from None
+        raise OpenError(f"cannot read the recovery journal {journal}: {read_problem(err)}") from None
     aside = f"move the journal aside to open {path} without the changes in it"
     lines = data.split(b"\n")
     target = annotations

@@ -183,6 +183,8 @@ class AnnotatorApp(App[None]):
                 self.annotator,
                 self.tagset,
                 on_error=lambda message: self.call_from_thread(self._report_error, message),
+                area=self.config.area_for(item.annotation_path),
+                limit=self.config.max_file_size,
             )
         except OpenError as err:
             self._open_failures.append(str(err))
