@@ -32,14 +32,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from annotator.keys import (
-    KeyNameError,
-    all_bindings,
-    keymap_clashes,
-    label_key_conflict,
-    parse_keys,
-    unknown_binding,
-)
 from annotator.model.tagset import AttributeSpec, LabelSpec, TagSet, default_tagset
 from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, FileTooLarge, UnsafeFile, read_file
 
@@ -306,14 +298,7 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
     raw_keymap = raw.get("keys", {})
     if not isinstance(raw_keymap, dict):
         raise fail("keys", 'must be a table of binding id = "key" (for example "span.delete" = "z")')
-    keymap: dict[str, str] = {}
-    for binding_id, keys in raw_keymap.items():
-        if not (isinstance(keys, str) and keys.strip()):
-            raise fail(f"keys.{binding_id}", 'must be a key name such as "x" or "ctrl+k", or several joined by \',\'')
-        try:
-            keymap[binding_id] = ",".join(parse_keys(keys))  # as Textual names them: "?" is "question_mark"
-        except KeyNameError as err:
-            raise fail(f"keys.{binding_id}", str(err)) from None
+    keymap = _parse_keymap(raw_keymap, fail) if raw_keymap else {}
     theme = raw.get("theme")
     if theme is not None and not (isinstance(theme, str) and theme.strip()):
         raise fail("theme", 'must be a theme name such as "textual-dark" or "textual-light"')
@@ -333,9 +318,29 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
     )
 
 
+def _parse_keymap(raw_keymap: dict[str, Any], fail) -> dict[str, str]:
+    """`[keys]`, each key checked and written as Textual names it ("?" is "question_mark")."""
+    # annotator.keys is loaded only for a config that remaps or sets keys: validate starts without it.
+    from annotator.keys import KeyNameError, parse_keys
+
+    keymap: dict[str, str] = {}
+    for binding_id, keys in raw_keymap.items():
+        if not (isinstance(keys, str) and keys.strip()):
+            raise fail(f"keys.{binding_id}", 'must be a key name such as "x" or "ctrl+k", or several joined by \',\'')
+        try:
+            keymap[binding_id] = ",".join(parse_keys(keys))
+        except KeyNameError as err:
+            raise fail(f"keys.{binding_id}", str(err)) from None
+    return keymap
+
+
 def _check_keymap(keymap: dict[str, str], tagset: TagSet, fail) -> None:
     """Every id of `[keys]` names a binding (a label's tag keys included), and no key it gives
     collides with a binding active at the same time."""
+    if not keymap:
+        return  # the default bindings and label keys are checked by the tests and _build_tagset
+    from annotator.keys import all_bindings, keymap_clashes, unknown_binding
+
     bindings = all_bindings(tagset)
     for binding_id in keymap:
         problem = unknown_binding(binding_id, bindings)
@@ -344,6 +349,12 @@ def _check_keymap(keymap: dict[str, str], tagset: TagSet, fail) -> None:
     clashes = keymap_clashes(keymap, tagset)
     if clashes:
         raise fail(f"keys.{clashes[0].binding.id}", str(clashes[0]))
+
+
+def _label_key_conflict(letter: str, keymap: dict[str, str]) -> str | None:
+    from annotator.keys import label_key_conflict
+
+    return label_key_conflict(letter, keymap)
 
 
 def _max_file_size(limits: Any, fail) -> int:
@@ -391,13 +402,13 @@ def _build_tagset(raw_labels: dict[str, Any], keymap: dict[str, str], fail) -> T
             raise fail(f"{key}.key", "must be a single lower-case letter (shift+letter jumps to the next span)")
         # A key the file gives; a default key that a remapped binding takes is that binding's
         # clash, reported under [keys] (_check_keymap).
-        taken = label_key_conflict(shortcut, keymap) if "key" in table else None
+        taken = _label_key_conflict(shortcut, keymap) if "key" in table else None
         if taken is not None:
             other_labels = {label.key for label in labels.values() if label.name != name}
             free = "".join(
                 letter
                 for letter in string.ascii_lowercase
-                if letter not in other_labels and label_key_conflict(letter, keymap) is None
+                if letter not in other_labels and _label_key_conflict(letter, keymap) is None
             )
             raise fail(f"{key}.key", f"{taken}; choose one of the free letters {free!r}")
         if not (isinstance(color, str) and COLOR.fullmatch(color)):
