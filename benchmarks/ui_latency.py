@@ -76,8 +76,8 @@ from textual.screen import Screen  # noqa: E402
 from annotator.config import load_config  # noqa: E402
 from annotator.model.annotation import SCHEMA_VERSION, AnnotationFile  # noqa: E402
 from annotator.model.audit import GENESIS_HASH, chain_hash, event_body  # noqa: E402
-from annotator.model.document import load_document  # noqa: E402
 from annotator.storage import dumps  # noqa: E402
+from annotator.storage.documents import load_document  # noqa: E402
 from annotator.ui.app import SAVE_DELAY, AnnotatorApp  # noqa: E402
 from annotator.ui.widgets.document_view import DocumentView  # noqa: E402
 from annotator.validation.engine import Validator  # noqa: E402

@@ -18,9 +18,9 @@ import pytest
 
 from annotator.config import Config, load_config
 from annotator.model.annotation import AnnotationFile
-from annotator.model.document import load_document
 from annotator.model.editing import AnnotationSet
 from annotator.storage import dumps
+from annotator.storage.documents import load_document
 from annotator.validation.engine import Validator
 from annotator.validation.findings import Finding
 

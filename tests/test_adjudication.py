@@ -138,7 +138,7 @@ def test_review_settles_the_disagreements_agree_lists() -> None:
     from conftest import REPO
 
     from annotator.review.agreement import DocumentSpans, Span, disagreements
-    from annotator.validation.engine import load_annotation_file
+    from annotator.storage.loading import load_annotation_file
 
     for folder in sorted((REPO / "annotations").iterdir()):
         files = {}

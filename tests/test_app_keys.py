@@ -25,10 +25,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from annotator.config import Config, load_config
-from annotator.editor.persistence import journal_path, lock_path
-from annotator.model.document import load_document
 from annotator.model.editing import AnnotationSet
 from annotator.storage import dumps
+from annotator.storage.documents import load_document
+from annotator.storage.journal import journal_path
+from annotator.storage.lock import lock_path
 from annotator.ui.app import AnnotatorApp
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.relabel import RelabelScreen

@@ -7,7 +7,7 @@ import copy
 import pytest
 from conftest import Project
 
-from annotator.editor import checker
+from annotator.validation import checker
 
 
 def test_counts_what_validate_finds_and_survives_its_worker_dying(project: Project, sample_data: dict) -> None:

@@ -17,12 +17,10 @@ from annotator.model.document import (
     DocumentError,
     DocumentMeta,
     decode_text,
-    find_documents,
-    load_document,
-    load_meta,
     meta_path_for,
     text_sha256,
 )
+from annotator.storage.documents import find_documents, load_document, load_meta
 
 # -- decoding ----------------------------------------------------------------
 

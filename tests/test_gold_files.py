@@ -10,9 +10,9 @@ from conftest import TEXT, Project, span_of
 from annotator.cli.main import main
 from annotator.cli.review_cmd import review_sources
 from annotator.model.annotation import AnnotationFile, Rejection, SourceSpan
-from annotator.model.document import load_document
 from annotator.review.gold import is_gold, is_gold_data
 from annotator.storage import dumps
+from annotator.storage.documents import load_document
 
 
 def annotator_file(project: Project, name: str, marks: list[tuple[str, str]]) -> AnnotationFile:

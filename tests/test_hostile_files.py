@@ -12,10 +12,14 @@ import orjson
 import pytest
 from conftest import TEXT, Project, run_async, span_of
 
-from annotator.editor.persistence import OpenError, WorkFile, journal_path, lock_path
 from annotator.editor.session import EditorSession
-from annotator.model.document import DocumentError, document_id_for, load_document
+from annotator.model.document import DocumentError, document_id_for
 from annotator.storage import Area, FileTooLarge, NotRegularFile, OutsideArea, PlantedLink, read_file
+from annotator.storage.documents import load_document
+from annotator.storage.files import OpenError
+from annotator.storage.journal import journal_path
+from annotator.storage.lock import lock_path
+from annotator.storage.work_file import WorkFile
 from annotator.ui.app import AnnotatorApp
 
 DOC = "docs/a.txt"

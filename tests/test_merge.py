@@ -7,9 +7,9 @@ import pytest
 from conftest import TEXT, Project, span_of
 
 from annotator.model.annotation import Rejection
-from annotator.model.document import load_document
 from annotator.model.editing import AnnotationSet
 from annotator.model.merge import Side, common_prefix, merge
+from annotator.storage.documents import load_document
 
 
 def fork(project: Project) -> tuple[AnnotationSet, AnnotationSet]:

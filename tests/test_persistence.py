@@ -18,21 +18,17 @@ import orjson
 import pytest
 from conftest import REPO, TEXT, Project, span_of
 
-from annotator.editor import persistence
-from annotator.editor.persistence import (
-    ConflictError,
-    LockedError,
-    OpenError,
-    Resolution,
-    WorkFile,
-    journal_path,
-    lock_path,
-)
 from annotator.editor.session import EditorSession
 from annotator.model.audit import GENESIS_HASH, chain_hash, event_body
-from annotator.model.document import load_document
 from annotator.model.editing import AnnotationSet, EditError
 from annotator.storage import StorageError, dumps
+from annotator.storage import lock as storage_lock
+from annotator.storage.annotation_files import ConflictError
+from annotator.storage.documents import load_document
+from annotator.storage.files import OpenError
+from annotator.storage.journal import journal_path
+from annotator.storage.lock import LockedError, lock_path
+from annotator.storage.work_file import Resolution, WorkFile
 
 DOC = "docs/a.txt"
 
@@ -311,9 +307,9 @@ CHILD = textwrap.dedent(
     from pathlib import Path
 
     from annotator.config import load_config
-    from annotator.editor.persistence import WorkFile
+    from annotator.storage.work_file import WorkFile
     from annotator.editor.session import EditorSession
-    from annotator.model.document import load_document
+    from annotator.storage.documents import load_document
     from annotator.model.editing import EditError
 
     root, path, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
@@ -777,8 +773,8 @@ def test_a_lock_left_by_a_killed_process_does_not_block(project: Project) -> Non
         import os, signal, sys
         from pathlib import Path
         from annotator.config import load_config
-        from annotator.editor.persistence import WorkFile
-        from annotator.model.document import load_document
+        from annotator.storage.work_file import WorkFile
+        from annotator.storage.documents import load_document
         root = Path(sys.argv[1])
         WorkFile.open(Path(sys.argv[2]), load_document(root, "docs/a.txt"), "alice", load_config(start=root).tagset)
         print(os.getpid(), flush=True)
@@ -809,7 +805,7 @@ def test_a_lock_file_removed_while_waiting_for_it_is_not_trusted(
     """The holder closes (removing the lock file) between another session's open()
     of the lock file and its flock(): that flock is on a file nobody else sees."""
     first = open_work(project)
-    real_flock = persistence.fcntl.flock
+    real_flock = storage_lock.fcntl.flock
     calls = []
 
     def flock(fd: int, operation: int) -> None:
@@ -818,9 +814,9 @@ def test_a_lock_file_removed_while_waiting_for_it_is_not_trusted(
             first.close()  # unlinks the lock file we have open
         real_flock(fd, operation)
 
-    monkeypatch.setattr(persistence.fcntl, "flock", flock)
+    monkeypatch.setattr(storage_lock.fcntl, "flock", flock)
     second = open_work(project)
-    monkeypatch.setattr(persistence.fcntl, "flock", real_flock)
+    monkeypatch.setattr(storage_lock.fcntl, "flock", real_flock)
     assert len(calls) == 2  # the first lock was found stale and taken again
     with pytest.raises(LockedError):
         open_work(project)  # the second session really holds the lock

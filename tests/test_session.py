@@ -16,9 +16,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from annotator.config import load_config
 from annotator.editor.session import Change, EditorSession
 from annotator.model.annotation import Span, SpanState
-from annotator.model.document import load_document
 from annotator.model.editing import AnnotationSet, EditError
 from annotator.storage import dumps
+from annotator.storage.documents import load_document
 from annotator.validation.audit_rules import check_audit
 from annotator.validation.engine import Validator
 

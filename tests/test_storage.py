@@ -19,7 +19,7 @@ from annotator.model.annotation import AnnotationFile
 from annotator.model.editing import AnnotationSet
 from annotator.storage import MISSING, ConflictError, Fingerprint, StorageError, atomic_write, dumps, save
 from annotator.storage import files as storage_files
-from annotator.validation.engine import load_annotation_file
+from annotator.storage.loading import load_annotation_file
 
 
 def _sorted_spans_set(project: Project) -> AnnotationSet:

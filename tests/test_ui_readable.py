@@ -19,10 +19,10 @@ from textual.widgets import Footer
 from textual.widgets._toast import Toast
 
 from annotator.config import load_config
-from annotator.editor.persistence import WorkFile
-from annotator.model.document import load_document
 from annotator.model.editing import AnnotationSet
 from annotator.storage import dumps
+from annotator.storage.documents import load_document
+from annotator.storage.work_file import WorkFile
 from annotator.ui.app import AnnotatorApp
 from annotator.ui.review_app import ReviewApp
 from annotator.ui.widgets.document_view import DocumentView

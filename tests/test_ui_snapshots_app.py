@@ -20,9 +20,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from annotator.config import load_config
-from annotator.model.document import load_document
 from annotator.model.editing import AnnotationSet
 from annotator.storage import dumps
+from annotator.storage.documents import load_document
 from annotator.ui.app import AnnotatorApp
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.span_details import SpanDetailsScreen

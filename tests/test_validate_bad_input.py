@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import CONFIG_TOML, Project, line_col_of, run_cli, to_json_bytes
 
+from annotator.storage.loading import load_annotation_file
+from annotator.storage.paths import expand_paths
 from annotator.validation import engine
-from annotator.validation.engine import expand_paths, load_annotation_file, parse_annotation_bytes
+from annotator.validation.engine import parse_annotation_bytes
 from annotator.validation.findings import Finding
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

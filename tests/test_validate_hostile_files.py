@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import CONFIG_TOML, REPO, Project, to_json_bytes
 
-from annotator.validation.engine import Validator, expand_paths, load_annotation_file
+from annotator.storage.loading import load_annotation_file
+from annotator.storage.paths import expand_paths
+from annotator.validation.engine import Validator
 
 SECRET = "the-content-of-a-file-outside-the-project"
 TIMEOUT = 60  # seconds; a run takes well under one
@@ -106,7 +108,7 @@ def test_load_annotation_file_refuses_a_fifo(project: Project) -> None:
     probe = (
         "import sys; from pathlib import Path\n"
         "from annotator.storage import NotRegularFile\n"
-        "from annotator.validation.engine import load_annotation_file\n"
+        "from annotator.storage.loading import load_annotation_file\n"
         "try:\n"
         "    load_annotation_file(Path('annotations/pipe.json'))\n"
         "except NotRegularFile as err:\n"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from annotator.cli.main import EXIT_OK, EXIT_USAGE, project_config, say
 from annotator.model.annotation import NAME_PATTERN
-from annotator.model.document import find_documents
+from annotator.storage.documents import find_documents
 
 if TYPE_CHECKING:
     from annotator.ui.app import AnnotatorApp

@@ -53,11 +53,11 @@ def say(message: str) -> None:
 
 def terminal_safe(text: str) -> str:
     """`text` with ESC, C0 and C1 controls and bidi overrides replaced by visible placeholders
-    (annotator.editor.display.display_text), newlines kept."""
+    (annotator.text.display_text), newlines kept."""
     if all(line.isprintable() for line in text.split("\n")):
         return text  # nearly every message: nothing display_text would replace
     # Imported here, not at the top: the editor package it lies in loads its layout (and rich.cells) too.
-    from annotator.editor.display import display_text
+    from annotator.text import display_text
 
     return display_text(text)
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.model.document import DocumentError, find_documents, load_document, load_meta
+    from annotator.model.document import DocumentError
+    from annotator.storage.documents import find_documents, load_document, load_meta
 
     config = project_config(args)
     if config is None:
@@ -75,7 +76,7 @@ def review_sources(folder: Path, gold: str, sha256: str, relative: str) -> dict[
     """The annotators' files of the document in `folder`, by annotator, leaving out every gold file;
     None after saying why a file cannot be used. `sha256` is the document's text now, `relative` its path."""
     from annotator.review.gold import GOLD, is_gold
-    from annotator.validation.engine import load_annotation_file
+    from annotator.storage.loading import load_annotation_file
 
     sources = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:

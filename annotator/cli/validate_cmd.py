@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     from annotator.config import ConfigError, configs_of
-    from annotator.validation.engine import expand_paths
+    from annotator.storage.paths import expand_paths
 
     paths = [Path(p) for p in args.paths] or [config.annotations_path]
     # A project without an annotations folder yet has no files to check; it is not

@@ -1,14 +1,17 @@
-"""Pure editor model for the document view: no Textual imports.
+"""The editor's view-model: everything the annotation screen does, without Textual.
 
-`display` makes text terminal-safe, `layout` wraps it into rows measured in
-cells, `motion` finds words, sentences, paragraphs and number tokens, and
-`span_index` keeps spans sorted for per-row rendering and list views. The
-Textual widget is a thin layer over these, so they can be tested and timed
-without a terminal.
+`layout` wraps the text into rows measured in cells, `motion` finds words,
+sentences, paragraphs and number tokens, `span_index` keeps spans sorted
+for per-row rendering and list views, `session` holds the cursor, the
+selection, tagging and undo, and `search` finds text and "go to" targets.
+The Textual widgets are a thin layer over these, so they can be tested and
+timed without a terminal.
+
+Layer: imports the model and `annotator.text`; never Textual, the UI,
+storage or validation.
 """
 
-from annotator.editor.display import display_text
 from annotator.editor.layout import Layout
 from annotator.editor.span_index import SpanIndex, SpanView
 
-__all__ = ["Layout", "SpanIndex", "SpanView", "display_text"]
+__all__ = ["Layout", "SpanIndex", "SpanView"]

@@ -31,7 +31,7 @@ from operator import itemgetter
 
 from rich.cells import split_graphemes
 
-from annotator.editor.display import display_text
+from annotator.text import display_text
 
 Cluster = tuple[int, int, int]
 """(start, end, cell_width) of one grapheme cluster, offsets into the text."""

@@ -26,7 +26,8 @@ from annotator.interop.model import ExportRecord, InteropError, shown
 from annotator.interop.output import Paths
 from annotator.model.document import Document, meta_path_for
 from annotator.storage import Area, UnsafeFile, read_file
-from annotator.validation.engine import Validator, expand_paths, parse_annotation_bytes
+from annotator.storage.paths import expand_paths
+from annotator.validation.engine import Validator, parse_annotation_bytes
 
 SHOWN_FINDINGS = 3
 

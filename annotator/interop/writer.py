@@ -48,12 +48,12 @@ from annotator.model.document import (
     DocumentError,
     DocumentMeta,
     decode_text,
-    load_document,
     meta_path_for,
     text_sha256,
 )
 from annotator.model.editing import AnnotationSet, EditError
 from annotator.storage import StorageError, create_new, dumps
+from annotator.storage.documents import load_document
 from annotator.validation.engine import Validator
 
 ANNOTATOR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")

@@ -9,7 +9,6 @@ the resulting text; the SHA-256 is taken over that text encoded as UTF-8.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,15 +16,12 @@ from pathlib import Path
 
 import orjson
 
-from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, UnsafeFile, read_file
-
 UTF8_BOM = b"\xef\xbb\xbf"
 META_SUFFIX = ".meta.json"
 DOCUMENT_SUFFIX = ".txt"
 META_FIELDS = ("id", "title", "publisher", "source", "language", "published")
 # The schema's id pattern, repeated so the text policy does not import pydantic.
 DOCUMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-META_LIMIT = 1024 * 1024  # a sidecar holds a few short fields
 DERIVED_ID_STEM = 55  # a derived id is this, '-' and 8 hex digits: 64, the longest id
 
 
@@ -127,22 +123,14 @@ def meta_path_for(document_path: Path) -> Path:
     return document_path.with_name(document_path.stem + META_SUFFIX)
 
 
-def load_meta(document_path: Path, *, area: Area | None = None) -> DocumentMeta:
-    """Read the sidecar `NAME.meta.json` (inside `area`, if given); the id, when it
-    gives none or there is none, comes from the file name (`document_id_for`)."""
-    meta_file = meta_path_for(document_path)
-    if not os.path.lexists(meta_file):
-        return DocumentMeta(id=document_id_for(document_path.stem))
+def parse_meta(data: bytes, meta_file: Path | str, document_stem: str) -> DocumentMeta:
+    """A sidecar's bytes as metadata, checked field by field; the id, when it gives
+    none, comes from the document's file name (`document_id_for`)."""
     try:
-        data = read_file(meta_file, limit=META_LIMIT, area=area, what="metadata file")
         # Same policy as the text: a leading byte-order mark is dropped (orjson rejects it).
         raw = orjson.loads(data[len(UTF8_BOM) :] if data.startswith(UTF8_BOM) else data)
     except orjson.JSONDecodeError as err:
         raise DocumentError(meta_file, f"invalid JSON: {err.msg}", err.lineno, err.colno) from None
-    except UnsafeFile as err:
-        raise DocumentError(meta_file, f"cannot read metadata: {err.reason}") from None
-    except OSError as err:
-        raise DocumentError(meta_file, f"cannot read metadata: {err.strerror}") from None
     if not isinstance(raw, dict):
         raise DocumentError(meta_file, "metadata must be a JSON object")
     unknown = sorted(set(raw) - set(META_FIELDS))
@@ -156,45 +144,5 @@ def load_meta(document_path: Path, *, area: Area | None = None) -> DocumentMeta:
         raise DocumentError(
             meta_file, f"metadata field 'id' {raw['id']!r} must be letters, digits, '.', '_', ':' or '-' (at most 64)"
         )
-    raw.setdefault("id", document_id_for(document_path.stem))
+    raw.setdefault("id", document_id_for(document_stem))
     return DocumentMeta(**raw)
-
-
-def load_document(
-    root: Path, relative_path: str, *, area: Area | None = None, limit: int = DEFAULT_MAX_FILE_SIZE
-) -> Document:
-    """Load a document by its path relative to the project root. It is read only
-    inside `area` (default: the root), links resolved, and only if it is a
-    regular file of at most `limit` bytes."""
-    full = root / relative_path
-    area = area if area is not None else Area.of(root)
-    try:
-        data = read_file(full, limit=limit, area=area, what="document")
-    except FileNotFoundError:
-        raise DocumentError(relative_path, "document not found") from None
-    except UnsafeFile as err:
-        raise DocumentError(relative_path, err.reason) from None
-    except OSError as err:
-        raise DocumentError(relative_path, f"cannot read document: {err.strerror}") from None
-    except ValueError:  # e.g. an embedded NUL byte, which no file system accepts
-        raise DocumentError(relative_path, "document path is not a valid file name") from None
-    text = decode_text(data, relative_path)
-    return Document(path=relative_path, text=text, meta=load_meta(full, area=area), sha256=text_sha256(text))
-
-
-def find_documents(paths: list[Path]) -> list[Path]:
-    """Expand files and folders into a sorted list of document files."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            # Hidden files and folders (editor backups, .git) are not documents.
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*" + DOCUMENT_SUFFIX)
-                    if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        else:
-            found.append(path)
-    return found

@@ -23,12 +23,12 @@ from typing import Any
 
 import orjson
 
-from annotator.editor.display import display_text
 from annotator.model.annotation import AnnotationFile, AuditEvent, Rejection, SpanState
 from annotator.model.audit import verify_chain
 from annotator.review.gold import is_gold
 from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, read_problem
-from annotator.validation.engine import load_annotation_file
+from annotator.storage.loading import load_annotation_file
+from annotator.text import display_text
 
 TEXT_LIMIT = 40  # span text and note values are clipped to this many characters
 ORIGIN_WORDS = {"manual": "typed", "imported": "imported", "suggested": "suggested", "adjudicated": "adjudicated"}

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.editor.display import display_text
 from annotator.model.annotation import AnnotationFile
+from annotator.text import display_text
 
 PER_CHARACTERS = 1000  # density is reported as spans per 1,000 characters
 

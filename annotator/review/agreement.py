@@ -522,7 +522,7 @@ def _group_text(group: list[tuple[Span, str]], start: int, end: int) -> str:
 
 def safe_line(text: str, limit: int = TEXT_CLIP) -> str:
     """`text` clipped, on one line, with terminal control characters made visible."""
-    from annotator.editor.display import display_text
+    from annotator.text import display_text
 
     if len(text) > limit:
         text = text[: limit - 1] + "…"

@@ -7,7 +7,7 @@ JSON. A file whose JSON has those in the right shape is taken as is (the full
 pydantic validation of the audit trail costs five times as much and says
 nothing about agreement; `annotator validate` checks the rest). Any other
 file goes through the project's loader
-(annotator.validation.engine.load_annotation_file), so a bad file is reported
+(annotator.storage.loading), so a bad file is reported
 in the validator's words, in one line naming the file, and left out.
 
 Documents are not read: the files carry each document's length and hash, and

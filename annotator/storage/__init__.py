@@ -20,12 +20,24 @@ So files are read and written only through this package, which enforces:
   over the destination, the folder fsynced. A file that must not exist yet is
   created with a hard link, which fails rather than overwrite.
 
-`files` holds those rules; `annotation_files` the canonical encoding of
-annotation files and their conflict-checked saves.
+Modules, from the bottom up:
 
-Layer: imports the model, never the UI or the editor. `files` imports only
-the standard library, so the model's document loading can use it; the
-annotation-file names are loaded on first use (they need pydantic).
+- `files`: those rules (standard library only);
+- `paths`: which annotation files a list of paths names;
+- `documents`: documents and their metadata sidecars;
+- `annotation_files`: the canonical encoding of annotation files and their
+  conflict-checked saves;
+- `loading`: an annotation file read and parsed, refused with the
+  validator's findings;
+- `lock`, `journal`, `work_file`: a file opened for editing by one session:
+  the edit lock, the recovery journal, saves and conflicts.
+
+Layer: `files` and `paths` import only the standard library, so that
+`annotator validate` lists its files before anything heavy is loaded, and
+the model's text policy needs none of this. `documents` and
+`annotation_files` import the model; `loading` and `work_file` import the
+validator's parser. Nothing here imports the editor or the UI. The names of
+`annotation_files` are loaded on first use (they need pydantic).
 """
 
 from typing import Any

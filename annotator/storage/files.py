@@ -23,6 +23,10 @@ class StorageError(Exception):
     """A file that cannot be read or written; the message names it."""
 
 
+class OpenError(Exception):
+    """An annotation file that cannot be opened for editing; the message says why."""
+
+
 class UnsafeFile(StorageError, OSError):
     """A file refused by the rules of this package: `reason` says why, the message
     is the path and the reason."""

@@ -22,16 +22,18 @@ from textual.widgets import Footer
 
 from annotator.config import Config
 from annotator.editor import motion
-from annotator.editor.display import details_text, display_text
-from annotator.editor.numbers import parse_number
-from annotator.editor.persistence import OpenError, Resolution, WorkFile
 from annotator.editor.search import SearchError, SearchState
 from annotator.editor.session import Change, EditorSession
 from annotator.keys import APP_BINDINGS, KeyBinding, all_bindings
 from annotator.model.annotation import Span
-from annotator.model.document import Document, DocumentError, document_id_for, load_document
+from annotator.model.document import Document, DocumentError, document_id_for
 from annotator.model.editing import EditError
+from annotator.model.numbers import parse_number
 from annotator.storage import ConflictError, StorageError
+from annotator.storage.documents import load_document, load_meta
+from annotator.storage.files import OpenError
+from annotator.storage.work_file import Resolution, WorkFile
+from annotator.text import details_text, display_text
 from annotator.ui.bindings import FooterOrderScreen, HelpRows, help_sections, textual_bindings
 from annotator.ui.commands import AnnotatorCommands
 from annotator.ui.screens.confirm import ConfirmScreen
@@ -156,8 +158,6 @@ class AnnotatorApp(App[None]):
     def _annotation_path_for(self, relative_path: str) -> Path:
         full = self.config.root / relative_path
         try:
-            from annotator.model.document import load_meta
-
             doc_id = load_meta(full, area=self.config.area).id
         except DocumentError:
             doc_id = document_id_for(Path(relative_path).stem)
@@ -243,9 +243,7 @@ class AnnotatorApp(App[None]):
         if self.screen.is_modal:  # a dialog is open (or this one already): the next save asks again
             return
         disk = work_file.disk_version()
-        on_disk = (
-            f"{len(disk.file.spans)} span(s)" if disk.file is not None else (disk.problem or "the file is gone")
-        )
+        on_disk = f"{len(disk.file.spans)} span(s)" if disk.file is not None else (disk.problem or "the file is gone")
         situation = (
             "It is not the version this session last saw: git checked out another one, another tool saved it, "
             f"or a copy was put back. Yours: {len(work_file.annotations.spans)} span(s); on disk: {on_disk}."
@@ -418,7 +416,7 @@ class AnnotatorApp(App[None]):
     @work(thread=True, group="check", exclusive=True, description="check annotations")
     def _validate_in_background(self, work_file: WorkFile, snapshot) -> None:
         """Validate what is saved, in the checker process; the snapshot, here, only if that fails."""
-        from annotator.editor.checker import CheckerError, problems_in_saved_file
+        from annotator.validation.checker import CheckerError, problems_in_saved_file
 
         try:
             problems = problems_in_saved_file(self.config, work_file.path)

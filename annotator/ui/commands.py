@@ -36,7 +36,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.style import Style
 
-from annotator.editor.display import display_text
+from annotator.text import display_text
 
 SPAN_TEXT_WIDTH = 60
 MAX_SPAN_HITS = 100

@@ -31,14 +31,15 @@ from pydantic import ValidationError
 
 from annotator.config import Config
 from annotator.model.annotation import AnnotationFile, AuditEvent, DocumentRef, Span
-from annotator.model.document import UTF8_BOM, Document, DocumentError, load_document
-from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, FileTooLarge, UnsafeFile, read_file
+from annotator.model.document import UTF8_BOM, Document, DocumentError
+from annotator.storage.documents import load_document
+from annotator.storage.files import FileTooLarge, read_file, read_problem
+from annotator.storage.paths import FolderLink, expand_paths
 from annotator.validation.audit_rules import check_audit
 from annotator.validation.findings import CLIP, Finding, Problem, clip
 from annotator.validation.locate import line_cols, locate_offsets, to_pointer
 
 _BLANK = re.compile(rb"[ \t\r\n]*\Z")  # only JSON's own whitespace: a lone form feed is invalid JSON
-ANNOTATION_SUFFIX = ".json"
 ANNOTATION_FILE = "annotation file"
 # A message quotes values from the file (texts, notes, ids, names); past this it is clipped, so
 # that one finding stays one line however large the value.
@@ -171,7 +172,7 @@ class Validator:
         except FileTooLarge as err:
             return [Finding(_display_path(path), 1, 1, "A105", _clipped(err.reason))]
         except OSError as err:
-            return [Finding(_display_path(path), 1, 1, "A101", _clipped(f"cannot read file: {_why(err)}"))]
+            return [Finding(_display_path(path), 1, 1, "A101", _clipped(f"cannot read file: {read_problem(err)}"))]
         except ValueError:  # an embedded NUL byte, which no file system accepts
             return [Finding(_display_path(path), 1, 1, "A101", "cannot read file: the name is not a valid file name")]
         return self._validate(raw, lambda: _display_path(path))
@@ -425,61 +426,6 @@ def _display_path(path: Path) -> str:
         return str(path)
 
 
-def _why(err: OSError) -> str:
-    return err.reason if isinstance(err, UnsafeFile) else err.strerror or str(err)
-
-
-class FolderLink(type(Path())):  # type: ignore[misc]
-    """A link to a folder outside the folder searched, found in it: listed so that it is
-    reported (A101), never searched, also when the list is expanded again."""
-
-
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders searched for `*.json`, sorted, hidden files and folders skipped.
-
-    Everything a folder holds under that name is listed but folders: a FIFO, a
-    device or a broken link is a finding when it is read (A101), not a file
-    silently left out, and never a hang. Links to folders are not followed: one
-    that leads inside the folder searched adds nothing (its files are found where
-    they are), and one that leads outside is listed as a FolderLink, so that it is
-    reported rather than read or silently skipped.
-    """
-    for path in paths:
-        if path.is_dir() and not isinstance(path, FolderLink):
-            yield from sorted(_search(path))
-        else:
-            yield path
-
-
-def _search(folder: Path) -> Iterator[Path]:
-    inside = os.path.realpath(folder)
-    for current, folders, names in os.walk(folder):
-        base = Path(current)
-        kept = []
-        for name in folders:
-            if name.startswith("."):
-                continue
-            path = base / name
-            if not path.is_symlink():
-                kept.append(name)
-            elif os.path.commonpath([inside, os.path.realpath(path)]) != inside:
-                yield FolderLink(path)
-        folders[:] = kept  # what os.walk goes into: the real folders, not the links
-        for name in names:
-            if name.endswith(ANNOTATION_SUFFIX) and not name.startswith("."):
-                yield base / name
-
-
-def load_annotation_file(
-    path: Path, *, area: Area | None = None, limit: int = DEFAULT_MAX_FILE_SIZE
-) -> tuple[AnnotationFile, bytes]:
-    """Read one annotation file for editing (a regular file of at most `limit` bytes, inside
-    `area` if given); raise ValueError naming each problem. OSErrors pass through: a refused
-    file (annotator.storage.UnsafeFile) is one, with a message that says why."""
-    raw = read_file(path, limit=limit, area=area, what=ANNOTATION_FILE)
-    return parse_annotation_file(path, raw), raw
-
-
 def parse_annotation_file(path: Path, raw: bytes) -> AnnotationFile:
     """The model of an annotation file's bytes; ValueError with one "path:line:col: CODE message" a problem."""
     parsed = parse_annotation_bytes(raw)
@@ -492,10 +438,7 @@ def parse_annotation_file(path: Path, raw: bytes) -> AnnotationFile:
 
 __all__ = [
     "AuditEvent",
-    "FolderLink",
     "Validator",
-    "expand_paths",
-    "load_annotation_file",
     "parse_annotation_bytes",
     "parse_annotation_file",
 ]

@@ -70,8 +70,9 @@ import orjson
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedSpan, InteropError
 from annotator.interop.output import Staging
 from annotator.interop.sources import read_lines, read_source, source_area, source_limit
-from annotator.model.document import Document, DocumentError, decode_text, load_meta
+from annotator.model.document import Document, DocumentError, decode_text
 from annotator.storage import Area, UnsafeFile, read_file
+from annotator.storage.documents import load_meta
 
 NAME = "w3c"
 OFFSET_UNITS: tuple[str, ...] = ("codepoint",)

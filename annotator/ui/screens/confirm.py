@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from annotator.editor.display import display_text
+from annotator.text import display_text
 
 
 def _plain(text: str) -> str:

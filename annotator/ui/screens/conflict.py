@@ -5,7 +5,7 @@ Shown when a save finds the file is not the version this session saw (git
 checked out another one, another tool saved it, a copy was put back), and
 when the app opens a file whose recovery journal continues another version.
 Nothing is written before the person chooses; the version not kept is saved
-beside the file (annotator.editor.persistence), so neither is lost.
+beside the file (annotator.storage.work_file), so neither is lost.
 
 Dismisses with a Resolution, or None for later (the journal keeps the work,
 saves keep refusing, and the next start asks again). The path and counts are
@@ -24,8 +24,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from annotator.editor.display import display_text
-from annotator.editor.persistence import Resolution
+from annotator.storage.work_file import Resolution
+from annotator.text import display_text
 
 CHOICES = (
     (Resolution.MERGE, "m", "Merge", "both sides' changes, span by span; where both changed a span, yours wins"),

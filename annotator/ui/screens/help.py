@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from annotator.editor.display import display_text
+from annotator.text import display_text
 
 HelpSections = Sequence[tuple[str, Sequence[tuple[str, str]]]]
 

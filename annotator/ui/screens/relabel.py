@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotator.editor.display import display_text
 from annotator.model.tagset import TagSet
+from annotator.text import display_text
 
 
 def _plain(text: str, limit: int = 80) -> str:

@@ -46,9 +46,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from annotator.editor.display import display_text
 from annotator.model.annotation import Span
 from annotator.model.tagset import AttributeSpec, AttributeValue, LabelSpec
+from annotator.text import display_text
 
 NEWLINE_MARK = "⏎"
 ELLIPSIS = "…"

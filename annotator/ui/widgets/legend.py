@@ -18,8 +18,8 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
 
-from annotator.editor.display import display_text
 from annotator.model.tagset import TagSet
+from annotator.text import display_text
 from annotator.ui.label_styles import label_foreground, overlay_style, terminal_colors
 from annotator.ui.widgets.resolved_styles import ResolvedStyles
 

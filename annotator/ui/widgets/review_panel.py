@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from annotator.editor.display import display_text
 from annotator.review.adjudication import Candidate, Decision
+from annotator.text import display_text
 
 TEXT_WIDTH = 28
 MARKS = {"accepted": "✓", "rejected": "✗", None: " "}

@@ -23,8 +23,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from annotator.editor.display import display_text
 from annotator.keys import SEARCH_BINDINGS
+from annotator.text import display_text
 from annotator.ui.bindings import textual_bindings
 
 HINT = "↵/↓ next · ↑ previous · ctrl+r regex · esc done"

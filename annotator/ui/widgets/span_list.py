@@ -30,10 +30,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotator.editor.display import details_text, display_text
 from annotator.editor.session import Change, EditorSession
 from annotator.keys import SPAN_LIST_BINDINGS
 from annotator.model.annotation import Span
+from annotator.text import details_text, display_text
 from annotator.ui.bindings import textual_bindings
 from annotator.ui.label_styles import label_foreground, overlay_style, terminal_colors
 from annotator.ui.widgets.direct_lines import DirectLines

@@ -16,7 +16,7 @@ from rich.style import Style
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from annotator.editor.display import display_text
+from annotator.text import display_text
 from annotator.ui.label_styles import overlay_style
 from annotator.ui.widgets.resolved_styles import ResolvedStyles
 

@@ -4,7 +4,7 @@ Checking 10,000 spans and their audit trail is a few hundred milliseconds of
 Python. In a thread of the UI process it held the GIL against the keys typed
 meanwhile and doubled their latency (undo p95 11 -> 19 ms at 200x60,
 benchmarks/ui_latency.py). One worker process (`python -m
-annotator.editor.checker`), started on first use, serves every check of the
+annotator.validation.checker`), started on first use, serves every check of the
 process over a pipe, one JSON line each way, and keeps a Validator per
 project, so documents stay loaded and hashed between checks.
 """
@@ -57,7 +57,7 @@ class _Worker:
     def _started(self) -> subprocess.Popen[bytes]:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "annotator.editor.checker"],
+                [sys.executable, "-m", "annotator.validation.checker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

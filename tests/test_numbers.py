@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.editor.numbers import SAFE_INTEGER, parse_number
+from annotator.model.numbers import SAFE_INTEGER, parse_number
 
 
 @pytest.mark.parametrize(
@@ -160,5 +160,5 @@ def test_long_input_is_fast_and_safe() -> None:
 
 
 def test_module_does_not_import_textual() -> None:
-    code = "import sys, annotator.editor.numbers; sys.exit('textual' in sys.modules)"
+    code = "import sys, annotator.model.numbers; sys.exit('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

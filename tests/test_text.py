@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.editor.display import TRANSLATION, display_text, is_safe
+from annotator.text import TRANSLATION, display_text, is_safe
 
 BIDI_AND_SEPARATORS = [0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 
