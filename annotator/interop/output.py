@@ -12,7 +12,8 @@ folder for brat). Two rules keep it from destroying data:
   per-document files as they come. A clash is an InteropError naming both.
 - Nothing is replaced until the whole export has succeeded. `Staging` writes
   each output to a temporary file (or folder, for brat) beside its
-  destination, created with mkstemp/mkdtemp (O_EXCL, never through a link);
+  destination, created as every atomic write's (storage.files.temporary_beside)
+  or with mkdtemp (O_EXCL, never through a link);
   `commit()` fsyncs each file and renames it over its destination, and
   leaving the `with` block with an exception removes them instead, so a
   failed export leaves an existing destination exactly as it was. A staged
@@ -30,14 +31,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from annotator.interop.model import InteropError, shown
-from annotator.storage import fsync_directory
+from annotator.storage.files import destination_mode, fsync_directory, fsync_file, replace_with, temporary_beside
 
 if TYPE_CHECKING:
     from annotator.config import Config
@@ -102,19 +102,6 @@ class Paths:
         self._outputs.setdefault(key, path)
 
 
-def _mode(path: Path, default: int) -> int:
-    """The mode the destination has (not a link's target's), else `default` less the umask."""
-    try:
-        info = os.lstat(path)
-        if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
-            return stat.S_IMODE(info.st_mode)
-    except OSError:
-        pass
-    umask = os.umask(0)
-    os.umask(umask)
-    return default & ~umask
-
-
 def _cannot_write(dest: Path, err: OSError) -> InteropError:
     return InteropError(f"{dest}: cannot write: {err.strerror or err}")
 
@@ -150,12 +137,11 @@ class Staging:
         if dest.is_dir():
             raise InteropError(f"{dest}: is a folder; --out must name a file for this format")
         try:
-            fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+            fd, temporary = temporary_beside(dest)
         except OSError as err:
             raise _cannot_write(dest, err) from None
-        self._files.append((Path(name), dest))
+        self._files.append((temporary, dest))
         try:
-            os.fchmod(fd, _mode(dest, 0o666))
             return os.fdopen(fd, mode, **options)
         except BaseException:
             os.close(fd)
@@ -175,7 +161,7 @@ class Staging:
         except OSError as err:
             raise _cannot_write(dest, err) from None
         self._folders.append((temporary, dest))
-        os.chmod(temporary, _mode(dest, 0o777))
+        os.chmod(temporary, destination_mode(dest, 0o777))
         return temporary
 
     # -- putting in place -----------------------------------------------------------
@@ -190,7 +176,7 @@ class Staging:
         try:
             for temporary, dest in self._files:
                 where = dest
-                _fsync(temporary)
+                fsync_file(temporary)
             for temporary, dest in self._folders:
                 where = dest
                 # Checks only. A staged folder's files are not fsynced one by one: for a
@@ -200,8 +186,7 @@ class Staging:
                     pass
             for temporary, dest in self._files:
                 where = dest
-                os.replace(temporary, dest)  # a link at `dest` is replaced, never followed
-                fsync_directory(dest.parent)
+                replace_with(temporary, dest)
             for temporary, dest in self._folders:
                 where = dest
                 _put_folder(temporary, dest)
@@ -218,14 +203,6 @@ class Staging:
             shutil.rmtree(temporary, ignore_errors=True)
         self._files.clear()
         self._folders.clear()
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _staged_files(temporary: Path, dest: Path) -> Iterator[tuple[Path, Path]]:

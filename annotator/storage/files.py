@@ -188,21 +188,49 @@ def fsync_directory(folder: Path | str) -> None:
         os.close(fd)
 
 
-def _temporary_copy(path: Path, data: bytes, mode: int) -> str:
-    """A fsynced temporary file with `data` beside `path` (mkstemp: O_EXCL, never a link)."""
+def temporary_beside(path: Path, mode: int | None = None) -> tuple[int, Path]:
+    """A new, empty temporary file in `path`'s folder (mkstemp: O_EXCL, never a link),
+    open for writing, with the mode `path` has or a plain open() would give it.
+    Every atomic write of the tool starts here."""
     import tempfile  # only to write: reading (validate) starts without it
 
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file 0600; others must still be able to read what they could.
+        os.fchmod(fd, destination_mode(path) if mode is None else mode)
+    except BaseException:
+        os.close(fd)
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return fd, Path(temporary)
+
+
+def fsync_file(path: Path | str) -> None:
+    """Flush a file written earlier (never through a link) to the disk."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_with(temporary: Path | str, path: Path | str) -> None:
+    """Rename a finished temporary file over `path` and make the rename durable.
+    A symbolic link at `path` is replaced, never followed."""
+    os.replace(temporary, path)
+    fsync_directory(Path(path).parent)
+
+
+def _temporary_copy(path: Path, data: bytes) -> Path:
+    """A fsynced temporary file with `data` beside `path`."""
+    fd, temporary = temporary_beside(path)
+    try:
         with os.fdopen(fd, "wb") as handle:
-            # mkstemp makes the file 0600; the file gets the mode it had, or the one
-            # a plain open() would give it, so that others can still read it.
-            os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return temporary
 
@@ -221,13 +249,12 @@ def atomic_write(path: Path | str, data: bytes, *, area: Area | None = None, wha
     A symbolic link at `path` is replaced, never followed.
     """
     path = _prepare(path, area, what)
-    temporary = _temporary_copy(path, data, _target_mode(path))
+    temporary = _temporary_copy(path, data)
     try:
-        os.replace(temporary, path)
+        replace_with(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    fsync_directory(path.parent)
 
 
 def create_new(path: Path | str, data: bytes, *, area: Area | None = None, what: str = "file") -> None:
@@ -235,22 +262,23 @@ def create_new(path: Path | str, data: bytes, *, area: Area | None = None, what:
     does (or if another process creates it first). A hard link from a
     temporary file, unlike a rename, never replaces the destination."""
     path = _prepare(path, area, what)
-    temporary = _temporary_copy(path, data, _target_mode(path))
+    temporary = _temporary_copy(path, data)
     try:
         os.link(temporary, path)
     finally:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
     fsync_directory(path.parent)
 
 
-def _target_mode(path: Path) -> int:
-    """The mode the file has (not a link's target's), else what a plain open() would give it."""
+def destination_mode(path: Path | str, default: int = 0o666) -> int:
+    """The mode the file or folder at `path` has (not a link's target's), else
+    `default` less the umask: what a plain open() or mkdir() would give it."""
     try:
         info = os.lstat(path)
-        if stat.S_ISREG(info.st_mode):
+        if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
             return stat.S_IMODE(info.st_mode)
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:
         pass
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return default & ~umask
