@@ -1,19 +1,28 @@
-"""The audit trail's hash chain.
+"""The audit trail: its hash chain, and the rules by which it is replayed.
 
 Each event's hash is SHA-256 over the previous event's hash and the event's
 canonical JSON (sorted keys, no nulls). Editing, dropping or reordering any
 event breaks every hash after it, so the trail cannot be rewritten silently.
+
+`replay_event` is the one statement of how an event follows from the span it
+changes: a create has no 'before' and makes a span that did not exist, a
+change or delete finds the span as its 'before' says, a delete has no
+'after', and an operation changes only its own fields. The validator
+(validation.audit_rules) replays whole trails with it, reporting each break
+and going on; the editor (AnnotationSet.apply_event) replays the recovery
+journal with it, refusing the first break.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from annotator.model.annotation import AuditEvent
+from annotator.model.annotation import AuditEvent, SpanState
 
 GENESIS_HASH = "0" * 64
 
@@ -24,6 +33,78 @@ FIELDS_CHANGED_BY: dict[str, frozenset[str]] = {
     "attributes": frozenset({"attributes"}),
     "note": frozenset({"note"}),
 }
+
+
+STATE_FIELDS = ("start", "end", "label", "text", "attributes", "note", "group")
+# The fields that place a span on the text; an event that changes one must land on the document.
+PLACEMENT_FIELDS = frozenset({"start", "end", "text", "label"})
+
+
+@dataclass(frozen=True, slots=True)
+class TrailBreak:
+    """Why an event does not follow from the span it changes. `field` is the event's
+    field at fault ("span", "before", "after"), or None for the event as a whole."""
+
+    message: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One event replayed onto the state of its span.
+
+    `applied`: whether the trail goes on from this event (False when it creates
+    a span that exists or changes one that does not). `state`: the span's state
+    after it, None when deleted. `changed`: the fields it changes.
+    """
+
+    applied: bool
+    state: SpanState | None
+    changed: frozenset[str] = frozenset()
+    problem: TrailBreak | None = None
+
+
+def replay_event(event: AuditEvent, current: SpanState | None) -> Step:
+    """Replay one event onto `current`, the state of its span (None: no such span).
+
+    An event that breaks a rule is still applied where the trail can go on from
+    it (a 'before' that does not match, an operation that changes other fields),
+    so that one bad event is one finding and later events are checked against
+    what it recorded.
+    """
+    if event.op == "create":
+        if current is not None:
+            return Step(
+                False, current, problem=TrailBreak(f"creates span {event.span!r}, which already exists", "span")
+            )
+        if event.before is not None:
+            return Step(False, None, problem=TrailBreak("a create event must not have a 'before'", "before"))
+        if event.after is None:
+            return Step(False, None, problem=TrailBreak("a create event needs an 'after'"))
+        return Step(True, event.after, frozenset(STATE_FIELDS))
+    if current is None:
+        return Step(
+            False,
+            None,
+            problem=TrailBreak(f"{event.op} of span {event.span!r}, which does not exist at this point", "span"),
+        )
+    problem = None
+    if event.before != current:
+        problem = TrailBreak(
+            f"'before' of this {event.op} does not match span {event.span!r} as the trail left it", "before"
+        )
+    if event.op == "delete":
+        if event.after is not None and problem is None:
+            problem = TrailBreak("a delete event must not have an 'after'", "after")
+        return Step(True, None, frozenset(STATE_FIELDS), problem)
+    if event.after is None:
+        return Step(True, current, problem=problem or TrailBreak(f"a {event.op} event needs an 'after'"))
+    before = event.before if event.before is not None else current
+    changed = frozenset(name for name in STATE_FIELDS if getattr(before, name) != getattr(event.after, name))
+    unexpected = changed - FIELDS_CHANGED_BY[event.op]
+    if unexpected and problem is None:
+        problem = TrailBreak(f"a {event.op} event may not change {', '.join(sorted(unexpected))}", "after")
+    return Step(True, event.after, changed, problem)
 
 
 def event_body(event: AuditEvent | dict[str, Any]) -> dict[str, Any]:

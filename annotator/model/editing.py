@@ -24,7 +24,13 @@ from annotator.model.annotation import (
     SpanState,
     Status,
 )
-from annotator.model.audit import FIELDS_CHANGED_BY, GENESIS_HASH, chain_hash, event_body
+from annotator.model.audit import (
+    GENESIS_HASH,
+    PLACEMENT_FIELDS,
+    chain_hash,
+    event_body,
+    replay_event,
+)
 from annotator.model.document import Document
 from annotator.model.tagset import TagSet
 
@@ -265,29 +271,12 @@ class AnnotationSet:
     def apply_event(self, event: AuditEvent) -> None:
         """Replay an event recorded elsewhere (the recovery journal) onto this set.
 
-        The event must continue the hash chain and follow from the current spans
-        the way the validator replays a trail (see validation.audit_rules): a
-        create has no 'before', a delete no 'after', 'before' matches the span,
-        an operation changes only its own fields, and the result is a span of
-        this document's text that duplicates no other. Nothing changes if it
-        does not.
+        The event must continue the hash chain, follow from the current spans by
+        the trail's rules (model.audit.replay_event, which the validator replays
+        trails by too), and leave a span of this document's text that duplicates
+        no other. Nothing changes if it does not.
         """
         seq = event.seq
-
-        def check(state: SpanState) -> None:
-            """The span must lie on this document's text and duplicate no other span."""
-            if not 0 <= state.start < state.end <= len(self.text):
-                raise EditError(
-                    f"event {seq}: span [{state.start}, {state.end}) is empty or outside the document "
-                    f"(length {len(self.text)})"
-                )
-            if self.text[state.start : state.end] != state.text:
-                raise EditError(
-                    f"event {seq}: span text {state.text!r} differs from the document at [{state.start}, {state.end})"
-                )
-            if self.spans.holder(state.start, state.end, state.label) not in (None, event.span):
-                raise EditError(f"event {seq}: a {state.label} span already covers [{state.start}, {state.end})")
-
         previous = self.history[-1].hash if self.history else GENESIS_HASH
         if seq != len(self.history) + 1:
             raise EditError(f"event {seq} does not follow event {len(self.history)}")
@@ -296,41 +285,37 @@ class AnnotationSet:
         if self.history and _earlier(event.at, self.history[-1].at):
             raise EditError(f"event {seq} is dated {event.at}, before event {seq - 1} ({self.history[-1].at})")
         current = self.spans.get(event.span)
-        if event.op == "create":
-            if current is not None:
-                raise EditError(f"event {seq} creates span {event.span!r}, which already exists")
-            if event.before is not None:
-                raise EditError(f"event {seq} is a create with a 'before'")
-            if event.after is None:
-                raise EditError(f"event {seq} is a create without an 'after'")
-            check(event.after)
-            span = span_created_by(event)
-        elif current is None:
-            raise EditError(f"event {seq} changes span {event.span!r}, which does not exist")
-        elif event.before != current.state():
-            raise EditError(f"event {seq} changes span {event.span!r}, which is not as the event expects")
-        elif event.op == "delete":
-            if event.after is not None:
-                raise EditError(f"event {seq} is a delete with an 'after'")
-            span = None
-        elif event.after is None:
-            raise EditError(f"event {seq} has no 'after'")
-        else:
-            before, after = current.state().model_dump(), event.after.model_dump()
-            changed = {name for name in before if before[name] != after[name]}
-            unexpected = changed - FIELDS_CHANGED_BY[event.op]
-            if unexpected:
-                raise EditError(f"event {seq}: a {event.op} may not change {', '.join(sorted(unexpected))}")
-            if changed & {"start", "end", "text", "label"}:
-                check(event.after)
-            span = current.model_copy(update={**after, "modified_by": event.by, "modified_at": event.at})
-        if span is None:
+        step = replay_event(event, current.state() if current is not None else None)
+        if step.problem is not None:
+            raise EditError(f"event {seq}: {step.problem.message}")
+        if step.state is None:
             del self.spans[event.span]
         else:
-            self.spans[event.span] = span
+            if step.changed & PLACEMENT_FIELDS:
+                self._check_placement(step.state, event)
+            if current is None:
+                self.spans[event.span] = span_created_by(event)
+            else:
+                self.spans[event.span] = current.model_copy(
+                    update={**step.state.model_dump(), "modified_by": event.by, "modified_at": event.at}
+                )
         self.history.append(event)
         self._known_ids.add(event.span)
         self.version += 1
+
+    def _check_placement(self, state: SpanState, event: AuditEvent) -> None:
+        """A replayed span must lie on this document's text and duplicate no other span."""
+        if not 0 <= state.start < state.end <= len(self.text):
+            raise EditError(
+                f"event {event.seq}: span [{state.start}, {state.end}) is empty or outside the document "
+                f"(length {len(self.text)})"
+            )
+        if self.text[state.start : state.end] != state.text:
+            raise EditError(
+                f"event {event.seq}: span text {state.text!r} differs from the document at [{state.start}, {state.end})"
+            )
+        if self.spans.holder(state.start, state.end, state.label) not in (None, event.span):
+            raise EditError(f"event {event.seq}: a {state.label} span already covers [{state.start}, {state.end})")
 
     # -- internals ---------------------------------------------------------
 

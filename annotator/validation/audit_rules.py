@@ -1,14 +1,17 @@
-"""Check that the audit trail is intact and reproduces the spans exactly."""
+"""Check that the audit trail is intact and reproduces the spans exactly.
+
+The trail is replayed by the model's rules (model.audit.replay_event), the
+same ones the editor replays its recovery journal by; this module turns each
+break into a finding and goes on.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from annotator.model.annotation import AuditEvent, Span, SpanState
-from annotator.model.audit import FIELDS_CHANGED_BY, verify_chain
+from annotator.model.audit import STATE_FIELDS, replay_event, verify_chain
 from annotator.validation.findings import Problem, clip
-
-STATE_FIELDS = ("start", "end", "label", "text", "attributes", "note", "group")
 
 
 def _state(item: Span | SpanState) -> tuple:
@@ -18,7 +21,7 @@ def _state(item: Span | SpanState) -> tuple:
 class _Live:
     __slots__ = ("created", "index", "last", "state")
 
-    def __init__(self, state: tuple, created: AuditEvent, index: int) -> None:
+    def __init__(self, state: SpanState, created: AuditEvent, index: int) -> None:
         self.state = state
         self.created = created
         self.last = created
@@ -54,14 +57,14 @@ def check_audit(spans: Sequence[Span], history: Sequence[AuditEvent]) -> list[Pr
         if entry is None:
             problems.append(Problem("A505", f"span {span.id!r} has no create event in the audit trail", (*where, "id")))
             continue
-        state = _state(span)
-        if state != entry.state:
-            changed = [name for name, a, b in zip(STATE_FIELDS, state, entry.state, strict=True) if a != b]
+        state, trail = _state(span), _state(entry.state)
+        if state != trail:
+            changed = [name for name, a, b in zip(STATE_FIELDS, state, trail, strict=True) if a != b]
             problems.append(
                 Problem(
                     "A504",
                     f"span {span.id!r} differs from its audit trail in {', '.join(changed)}: "
-                    f"the trail gives {_describe(entry.state, changed)}",
+                    f"the trail gives {_describe(trail, changed)}",
                     (*where, changed[0]),
                 )
             )
@@ -108,41 +111,20 @@ def check_audit(spans: Sequence[Span], history: Sequence[AuditEvent]) -> list[Pr
 
 
 def _apply(event: AuditEvent, live: dict[str, _Live], index: int) -> tuple[str, tuple] | None:
-    """Replay one event; a (message, sub-path) when it does not follow."""
+    """Replay one event onto the spans the trail has made so far; a (message, sub-path)
+    when it does not follow."""
     entry = live.get(event.span)
-    if event.op == "create":
-        if entry is not None:
-            return f"creates span {event.span!r}, which already exists", ("span",)
-        if event.before is not None:
-            return "a create event must not have a 'before'", ("before",)
-        if event.after is None:
-            return "a create event needs an 'after'", ()
-        live[event.span] = _Live(_state(event.after), event, index)
+    step = replay_event(event, entry.state if entry is not None else None)
+    if step.applied:
+        if step.state is None:
+            del live[event.span]
+        elif entry is None:
+            live[event.span] = _Live(step.state, event, index)
+        else:
+            entry.state, entry.last, entry.index = step.state, event, index
+    if step.problem is None:
         return None
-    if entry is None:
-        return f"{event.op} of span {event.span!r}, which does not exist at this point", ("span",)
-    # The event is applied even when it does not follow, so that one bad event is
-    # one finding: later events and the span are checked against what it recorded.
-    problem = None
-    if event.before is None or _state(event.before) != entry.state:
-        problem = f"'before' of this {event.op} does not match span {event.span!r} as the trail left it", ("before",)
-    entry.last = event
-    entry.index = index
-    if event.op == "delete":
-        del live[event.span]
-        if event.after is not None:
-            return problem or ("a delete event must not have an 'after'", ("after",))
-        return problem
-    if event.after is None:
-        return problem or (f"a {event.op} event needs an 'after'", ())
-    before = _state(event.before) if event.before is not None else entry.state
-    after = _state(event.after)
-    changed = {name for name, a, b in zip(STATE_FIELDS, before, after, strict=True) if a != b}
-    entry.state = after
-    unexpected = changed - FIELDS_CHANGED_BY[event.op]
-    if unexpected and problem is None:
-        return f"a {event.op} event may not change {', '.join(sorted(unexpected))}", ("after",)
-    return problem
+    return step.problem.message, () if step.problem.field is None else (step.problem.field,)
 
 
 def _describe(state: tuple, fields: list[str]) -> str:
