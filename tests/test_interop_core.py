@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from annotator.interop import formats
+from annotator.interop import formats, registry
 from annotator.interop.corpus import iter_records
 from annotator.interop.labelmap import LabelMapper, parse_mapping
 from annotator.interop.model import ImportedDocument, ImportedRecord, ImportedSpan, InteropError
@@ -284,12 +284,36 @@ def test_iter_records_streams_and_reports_bad_files(project: Project, sample) ->
 # -- the registry ------------------------------------------------------------
 
 
-def test_registry_names_match_cli() -> None:
+def test_the_cli_offers_the_registry_formats() -> None:
     from annotator.cli import main
 
-    assert main.EXPORT_FORMATS == formats.EXPORT_FORMATS
-    assert main.IMPORT_FORMATS == formats.IMPORT_FORMATS
+    parser = main.build_parser()
+    commands = next(action for action in parser._actions if action.dest == "command").choices
+    for purpose in registry.Purpose:
+        choices = next(action.choices for action in commands[purpose.value]._actions if action.dest == "format")
+        assert tuple(choices) == registry.names(purpose)
     assert set(formats.EXPORT_FORMATS) | set(formats.IMPORT_FORMATS) == set(formats.MODULES)
+
+
+@pytest.mark.parametrize("purpose", list(registry.Purpose))
+def test_every_registered_format_loads_with_its_offset_units(purpose: registry.Purpose) -> None:
+    for name in registry.names(purpose):
+        module = formats.load_format(name, purpose.value)
+        assert module.OFFSET_UNITS == registry.offset_units(name)
+        assert module.NAME in {name, "jsonl"}  # prodigy is read by the jsonl module
+
+
+def test_format_options_are_their_own() -> None:
+    from annotator.cli import main
+
+    flags = [
+        option.flag for each in registry.FORMATS for purpose in registry.Purpose for option in each.options(purpose)
+    ]
+    assert len(flags) == len(set(flags))  # one option, one format: argparse refuses a flag twice
+    args = main.build_parser().parse_args(["export", "-f", "spacy", "-o", "x", "--lang", "de"])
+    assert registry.chosen_options(args, "spacy", registry.Purpose.EXPORT) == {"align": "strict", "lang": "de"}
+    assert registry.misplaced(args, "spacy", registry.Purpose.EXPORT) is None
+    assert registry.misplaced(args, "jsonl", registry.Purpose.EXPORT) == "--lang applies only to --format spacy"
 
 
 def test_registry_errors(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, requested_files, say, searched_in
+from annotator.interop import registry
+from annotator.interop.registry import Purpose
 
 if TYPE_CHECKING:
     from annotator.config import Config
@@ -42,11 +44,9 @@ def run(args: argparse.Namespace) -> int:
     if config is None:
         return EXIT_USAGE
     fmt = args.format
-    if args.as_predictions and fmt != "label-studio":
-        say("--as-predictions applies only to --format label-studio")
-        return EXIT_USAGE
-    if (args.align is not None or args.lang is not None) and fmt != "spacy":
-        say("--align and --lang apply only to --format spacy")
+    misplaced = registry.misplaced(args, fmt, Purpose.EXPORT)
+    if misplaced is not None:
+        say(misplaced)
         return EXIT_USAGE
     try:
         module = load_format(fmt, "export")
@@ -66,21 +66,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     messages: list[str] = []
-    options: dict = {"report": lambda message: messages.append(str(message)), "tagset": configs[0].tagset}
-    if fmt == "label-studio":
-        options["as_predictions"] = bool(args.as_predictions)
-    if fmt == "spacy":
-        options["align"] = args.align or "strict"
-        if args.lang:
-            options["lang"] = args.lang  # else each document's own language, then English
-
-    if fmt == "brat":
-        # brat keeps one .ann per text: several annotators of a document need a folder each.
-        annotators_per_document: dict[Path, int] = {}
-        for path in files:
-            annotators_per_document[path.parent] = annotators_per_document.get(path.parent, 0) + 1
-        if any(count > 1 for count in annotators_per_document.values()):
-            options["layout"] = "annotator"
+    options: dict = {
+        "report": lambda message: messages.append(str(message)),
+        "tagset": configs[0].tagset,
+        **registry.chosen_options(args, fmt, Purpose.EXPORT),
+    }
+    planned = getattr(module, "export_options_for", None)
+    if planned is not None:
+        options.update(planned(files))
     dest = Path(args.out)
     try:
         paths = check_destination(module, dest, files, configs)

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 from annotator.cli.main import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, project_config, say
+from annotator.interop import registry
+from annotator.interop.registry import Purpose
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,6 +23,10 @@ def run(args: argparse.Namespace) -> int:
     if config is None:
         return EXIT_USAGE
     fmt = args.format
+    misplaced = registry.misplaced(args, fmt, Purpose.IMPORT)
+    if misplaced is not None:
+        say(misplaced)
+        return EXIT_USAGE
     try:
         module = load_format(fmt, "import")
         unit = offset_unit(module, fmt, args.offsets)
@@ -50,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         # out of it, and at most this many bytes (per line for JSONL).
         "area": Area.of(source_folder(source)),
         "limit": config.max_file_size,
+        **registry.chosen_options(args, fmt, Purpose.IMPORT),
     }
 
     try:

@@ -1,7 +1,8 @@
 """Argument parsing for `annotator` and dispatch to the subcommands.
 
-Only the standard library is imported here, so `annotator validate` starts
-without loading the UI.
+Only the standard library and the format registry (annotator.interop.registry,
+itself standard library only) are imported here, so `annotator validate`
+starts without loading the UI, pydantic or a format.
 
 Every message to the terminal goes through `say()` (argparse's through
 `Parser`), which shows control characters as visible placeholders: messages
@@ -19,6 +20,8 @@ import sys
 from collections.abc import Sequence
 
 from annotator import __version__
+from annotator.interop import registry
+from annotator.interop.registry import Purpose
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -38,11 +41,6 @@ COMMANDS = {
 }
 
 GOLD = "gold"  # the default annotator name of adjudicated files
-
-# The same names as annotator.interop.formats (a test keeps them in step); repeated
-# here so that parsing arguments imports no more than the standard library.
-EXPORT_FORMATS = ("jsonl", "spacy", "brat", "label-studio", "doccano", "w3c", "csv")
-IMPORT_FORMATS = ("brat", "label-studio", "doccano", "prodigy", "jsonl", "w3c")
 
 
 def say(message: str) -> None:
@@ -172,14 +170,8 @@ def _add_export(commands) -> None:
             "and renamed over it only when everything succeeded. An --out that is one of the inputs (an\n"
             "annotation file, a document, or for brat a documents folder) is refused before anything is read.\n"
             "\n"
-            "formats (default offset unit first):\n"
-            "  jsonl         one JSON record per file: text, spans, meta (codepoint)\n"
-            "  spacy         a spaCy DocBin, spans in doc.spans['sc'] (needs annotator[spacy])\n"
-            "  brat          DOC.txt + DOC.ann standoff files in the --out folder\n"
-            "  label-studio  a JSON list of tasks (utf16, as JavaScript counts)\n"
-            "  doccano       JSONL with [start, end, label] (utf16)\n"
-            "  w3c           W3C Web Annotations with TextQuote and TextPosition selectors (codepoint)\n"
-            "  csv           one row per span\n"
+            "formats (offset units, the default first):\n"
+            f"{registry.format_list(Purpose.EXPORT)}\n"
             "\n"
             "Exit status: 0 exported, 1 a file that does not validate (nothing exported), 2 usage or config error."
         ),
@@ -193,23 +185,17 @@ def _add_export(commands) -> None:
     export.add_argument(
         "paths", nargs="*", metavar="PATH", help="annotation files or folders (default: the annotations folder)"
     )
-    export.add_argument("--format", "-f", required=True, choices=EXPORT_FORMATS, help="the format to write")
+    export.add_argument(
+        "--format", "-f", required=True, choices=registry.names(Purpose.EXPORT), help="the format to write"
+    )
     export.add_argument("--out", "-o", required=True, metavar="DEST", help="output file, or folder for brat")
     export.add_argument(
         "--offsets",
-        choices=("codepoint", "utf16"),
+        choices=registry.OFFSET_CHOICES,
         help="offset unit, overriding the format's default (code points, or UTF-16 units as JavaScript tools count)",
     )
-    export.add_argument(
-        "--as-predictions", action="store_true", help="label-studio: write spans as predictions, not annotations"
-    )
-    export.add_argument(
-        "--align",
-        choices=("strict", "contract", "expand"),
-        help="spacy: how a span that does not fall on token boundaries is aligned (default: strict, which skips it)",
-    )
-    export.add_argument("--lang", metavar="CODE", help="spacy: language of the blank tokenizer (default: en)")
     export.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
+    registry.add_arguments(export, Purpose.EXPORT)
 
 
 def _add_import(commands) -> None:
@@ -229,8 +215,8 @@ def _add_import(commands) -> None:
             "label are dropped with a warning. Imported spans record origin 'imported' and their source\n"
             "(file and record id) in the audit trail; the files written pass 'annotator validate'.\n"
             "\n"
-            "formats: brat (folder of .txt/.ann), label-studio (JSON export), doccano (JSONL),\n"
-            "prodigy or jsonl (JSONL with spans), w3c (Web Annotations).\n"
+            "formats (offset units, the default first):\n"
+            f"{registry.format_list(Purpose.IMPORT)}\n"
             "\n"
             "Exit status: 0 imported, 1 bad data (nothing written), 2 usage or config error."
         ),
@@ -241,7 +227,9 @@ def _add_import(commands) -> None:
         ),
     )
     imp.add_argument("source", metavar="SOURCE", help="the file or folder to import")
-    imp.add_argument("--format", "-f", required=True, choices=IMPORT_FORMATS, help="the format of SOURCE")
+    imp.add_argument(
+        "--format", "-f", required=True, choices=registry.names(Purpose.IMPORT), help="the format of SOURCE"
+    )
     imp.add_argument(
         "--map",
         action="append",
@@ -254,7 +242,7 @@ def _add_import(commands) -> None:
     )
     imp.add_argument(
         "--offsets",
-        choices=("codepoint", "utf16"),
+        choices=registry.OFFSET_CHOICES,
         help="offset unit of SOURCE, overriding the format's default",
     )
     imp.add_argument(
@@ -265,6 +253,7 @@ def _add_import(commands) -> None:
     imp.add_argument("--docs", metavar="DIR", help="where document texts go (default: the first documents folder)")
     imp.add_argument("--out", metavar="DIR", help="where annotation files go (default: the annotations folder)")
     imp.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
+    registry.add_arguments(imp, Purpose.IMPORT)
 
 
 def _add_review(commands) -> None:

@@ -1,6 +1,7 @@
-"""The registry of other tools' formats, each a module loaded only when used.
+"""The format modules: loading one by its name in the registry, and what they share.
 
-A format module exposes:
+Which formats there are, what each does and its command-line options are
+listed once, in annotator.interop.registry. A format module exposes:
 
     NAME: str
     OFFSET_UNITS: tuple[str, ...]   # supported units; the first is the default
@@ -8,6 +9,7 @@ A format module exposes:
     def read(source, *, offsets, options) -> Iterator[ImportedDocument]   # importable formats only
     def outputs(dest) -> tuple[Path, ...]   # optional: the files an export always writes (default: dest)
     FOLDER_OUTPUT: bool                     # optional: dest is a folder (brat)
+    def export_options_for(files) -> dict   # optional: options an export of these files needs (brat's layout)
 
 Rules every module keeps:
 
@@ -27,24 +29,15 @@ import re
 import sys
 from types import ModuleType
 
+from annotator.interop import registry
 from annotator.interop.model import InteropError
 
 # format name -> module in annotator.interop.formats
-MODULES: dict[str, str] = {
-    "jsonl": "jsonl",
-    "prodigy": "jsonl",
-    "spacy": "spacy_docbin",
-    "brat": "brat",
-    "label-studio": "label_studio",
-    "doccano": "doccano",
-    "w3c": "w3c",
-    "csv": "csv_export",
-}
-EXPORT_FORMATS: tuple[str, ...] = ("jsonl", "spacy", "brat", "label-studio", "doccano", "w3c", "csv")
-IMPORT_FORMATS: tuple[str, ...] = ("brat", "label-studio", "doccano", "prodigy", "jsonl", "w3c")
+MODULES: dict[str, str] = {each.name: each.module for each in registry.FORMATS}
+EXPORT_FORMATS: tuple[str, ...] = registry.names(registry.Purpose.EXPORT)
+IMPORT_FORMATS: tuple[str, ...] = registry.names(registry.Purpose.IMPORT)
 # optional dependency (top-level module) -> the extra that installs it
 EXTRAS: dict[str, str] = {"spacy": "spacy"}
-OFFSET_CHOICES: tuple[str, ...] = ("codepoint", "utf16")
 # Control characters but the line feed, which separates the lines of a message.
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 

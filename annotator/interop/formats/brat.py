@@ -115,12 +115,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from annotator.interop import registry
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
 from annotator.interop.output import Staging
@@ -130,7 +131,7 @@ from annotator.model.document import DocumentError, decode_text
 from annotator.storage import Area
 
 NAME = "brat"
-OFFSET_UNITS: tuple[str, ...] = ("codepoint",)
+OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
 
 LAYOUTS = ("flat", "annotator")
 # Characters str.splitlines() breaks on: none may appear inside a .ann line.
@@ -542,6 +543,14 @@ FOLDER_OUTPUT = True  # `dest` is a folder (annotator.interop.output.check_desti
 def outputs(dest: Path) -> tuple[Path, ...]:
     """The files an export to `dest` writes whatever the records: the configuration."""
     return tuple(Path(dest) / name for name in CONF_FILES)
+
+
+def export_options_for(files: Sequence[Path]) -> dict:
+    """brat keeps one .ann per text: several annotators of a document need a folder each."""
+    annotators_per_document: dict[Path, int] = {}
+    for path in files:
+        annotators_per_document[path.parent] = annotators_per_document.get(path.parent, 0) + 1
+    return {"layout": "annotator"} if any(count > 1 for count in annotators_per_document.values()) else {}
 
 
 def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str, options: dict) -> int:

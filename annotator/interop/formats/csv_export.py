@@ -36,13 +36,14 @@ from pathlib import Path
 
 import orjson
 
+from annotator.interop import registry
 from annotator.interop.formats import check_unit
 from annotator.interop.formats.jsonl import astral_positions
 from annotator.interop.model import ExportRecord
 from annotator.interop.output import Staging
 
 NAME = "csv"
-OFFSET_UNITS: tuple[str, ...] = ("codepoint", "utf16")
+OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
 
 COLUMNS = (
     "document",

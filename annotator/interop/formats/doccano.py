@@ -39,6 +39,7 @@ from typing import Any
 
 import orjson
 
+from annotator.interop import registry
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap, parse_range
@@ -48,7 +49,7 @@ from annotator.model.annotation import NAME_PATTERN
 from annotator.model.document import DOCUMENT_ID, META_FIELDS
 
 NAME = "doccano"
-OFFSET_UNITS: tuple[str, ...] = ("utf16", "codepoint")
+OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
 
 _NAME = re.compile(NAME_PATTERN)
 

@@ -56,6 +56,7 @@ from typing import Any
 
 import orjson
 
+from annotator.interop import registry
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap
@@ -64,7 +65,7 @@ from annotator.interop.sources import read_lines, source_area, source_limit
 from annotator.model.document import DOCUMENT_ID, META_FIELDS
 
 NAME = "jsonl"
-OFFSET_UNITS: tuple[str, ...] = ("codepoint", "utf16")
+OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
 
 BATCH_BYTES = 1 << 20  # flush the output buffer every ~1 MB
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")

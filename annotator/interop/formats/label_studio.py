@@ -46,6 +46,7 @@ from xml.sax.saxutils import quoteattr
 
 import orjson
 
+from annotator.interop import registry
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
 from annotator.interop.offsets import OffsetMap, parse_range
@@ -56,7 +57,7 @@ from annotator.model.document import DOCUMENT_ID, META_FIELDS
 from annotator.model.tagset import AttributeSpec, TagSet, default_tagset
 
 NAME = "label-studio"
-OFFSET_UNITS: tuple[str, ...] = ("utf16", "codepoint")
+OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
 
 LABEL_CONTROL = "label"
 TEXT_OBJECT = "text"

@@ -38,12 +38,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from annotator.interop import registry
 from annotator.interop.formats import report
 from annotator.interop.model import ExportRecord, InteropError
 from annotator.interop.output import Staging
 
 NAME = "spacy"
-OFFSET_UNITS: tuple[str, ...] = ("codepoint",)
+OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
 
 MISSING = "spaCy is not installed: pip install 'annotator[spacy]'"
 ALIGN_MODES = ("strict", "contract", "expand")

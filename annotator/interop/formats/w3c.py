@@ -67,6 +67,7 @@ from typing import Any
 
 import orjson
 
+from annotator.interop import registry
 from annotator.interop.model import ExportRecord, ImportedDocument, ImportedSpan, InteropError
 from annotator.interop.output import Staging
 from annotator.interop.sources import read_lines, read_source, source_area, source_limit
@@ -75,7 +76,7 @@ from annotator.storage import Area, UnsafeFile, read_file
 from annotator.storage.documents import load_meta
 
 NAME = "w3c"
-OFFSET_UNITS: tuple[str, ...] = ("codepoint",)
+OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT_LIMIT = 32
