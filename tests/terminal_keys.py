@@ -13,8 +13,7 @@ from __future__ import annotations
 import string
 from functools import cache
 
-from textual import events
-from textual._xterm_parser import XTermParser  # Textual's own parser: the point is to use exactly it
+from annotator.ui.textual_compat import keys_from_terminal
 
 # xterm's modifier parameter: 1 + (shift 1, alt 2, ctrl 4).
 MODIFIERS = {"S-": 2, "M-": 3, "M-S-": 4, "C-": 5, "C-S-": 6, "C-M-": 7, "C-M-S-": 8}
@@ -55,12 +54,9 @@ EXTENDED_ONLY_KEYS: dict[str, str] = {"shift+enter": "\x1b[13;2u"}
 
 
 def textual_keys(sequence: str) -> list[str]:
-    """The key names Textual's driver gives the bytes a terminal sent."""
-    parser = XTermParser()
-    found = [event.key for event in parser.feed(sequence) if isinstance(event, events.Key)]
-    if sequence == "\x1b" and not found:  # a lone escape is flushed by a timeout in the driver
-        found = [event.key for event in parser.feed("") if isinstance(event, events.Key)] or ["escape"]
-    return found
+    """The key names Textual's driver gives the bytes a terminal sent (Textual's own
+    parser: the point is to use exactly it)."""
+    return keys_from_terminal(sequence)
 
 
 @cache

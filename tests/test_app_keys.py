@@ -32,6 +32,7 @@ from annotator.storage.journal import journal_path
 from annotator.storage.lock import lock_path
 from annotator.ui.app import AnnotatorApp
 from annotator.ui.screens.help import HelpScreen
+from annotator.ui.screens.messages import MessagesScreen
 from annotator.ui.screens.relabel import RelabelScreen
 from annotator.ui.screens.span_details import SpanDetailsScreen
 from annotator.ui.widgets.legend import Legend
@@ -462,7 +463,25 @@ async def test_nothing_to_tag_is_a_warning_not_a_span(scratch: Scratch) -> None:
         await goto(pilot, len(P1) + 1)  # the blank line
         await pilot.press("q")
         assert model(app) == []
-        assert any("nothing to tag" in n.message for n in app._notifications)
+        assert any("nothing to tag" in n.message for n in app.notices)
+
+
+@run_async
+async def test_recent_messages_keep_what_the_toasts_said(scratch: Scratch) -> None:
+    app = scratch.app()
+    async with drive(app) as pilot:
+        await goto(pilot, len(P1) + 1)  # the blank line
+        await pilot.press("q")
+        app.notify("[bold] is \x1b[31mnot markup", title="probe", severity="error", markup=False)
+        app.action_show_messages()
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, MessagesScreen) and app.screen.query("#messages-list"), "the messages"
+        )
+        shown = str(app.screen.query_one("#messages-list").render())
+        assert shown.index("[bold] is ␛[31mnot markup") < shown.index("nothing to tag")  # newest first
+        assert "error  probe" in shown and "warning" in shown
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, MessagesScreen), "the messages to close")
 
 
 @run_async
@@ -534,7 +553,7 @@ async def test_d_deletes_the_span_under_the_cursor(scratch: Scratch) -> None:
         await goto(pilot, at("families"))
         await pilot.press("d")  # nothing here: a warning, nothing deleted
         assert model(app) == [("hedge", "help")]
-        assert any("No span under the cursor" in n.message for n in app._notifications)
+        assert any("No span under the cursor" in n.message for n in app.notices)
         await quit_app(pilot)
     check_saved(scratch, [("hedge", "help")])
 
@@ -634,7 +653,7 @@ async def test_e_and_b_resize_by_words(scratch: Scratch) -> None:
         assert model(app) == [("quote", "act")]
         await pilot.press("B")  # a single word cannot shrink away
         assert model(app) == [("quote", "act")]
-        assert any("single word" in n.message for n in app._notifications)
+        assert any("single word" in n.message for n in app.notices)
         await quit_app(pilot)
     data = check_saved(scratch, [("quote", "act")])
     assert [event["op"] for event in data["history"]] == ["create"] + ["resize"] * 5
@@ -864,7 +883,7 @@ async def test_single_document_queue_stays_put(scratch: Scratch) -> None:
         await pilot.press("greater_than_sign")
         await pilot.pause()
         assert app.document.id == "a"
-        assert any("only document" in n.message for n in app._notifications)
+        assert any("only document" in n.message for n in app.notices)
 
 
 @pytest.mark.parametrize("key", ["f1", "question_mark"])
@@ -1086,7 +1105,7 @@ async def test_markup_ansi_emoji_and_cjk_render_literally(scratch: Scratch) -> N
         # tab names the focused span in a notification: its text is made safe too.
         await goto(pilot, PROBE_TEXT.index("ALERT"))
         await pilot.press("tab")
-        messages = [notification.message for notification in app._notifications]
+        messages = [notification.message for notification in app.notices]
         assert any("hedge: ␛[31mALERT" in message for message in messages)
         assert not any("\x1b" in message for message in messages)
         await quit_app(pilot)

@@ -106,7 +106,7 @@ async def test_review_keys_are_in_the_footer_and_only_in_review(project: Project
 
         names = [command.text for command in AnnotatorCommands(app.screen).fixed_commands([])]
         assert "Next disagreement" in names and "Accept agreed spans" in names
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not [n for n in app.notices if n.severity == "error"]
         await pilot.press("ctrl+q")
         await pilot.pause()
 

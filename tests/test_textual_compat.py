@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 
-from annotator.ui.textual_compat import add_instance_bindings
+from annotator.ui.textual_compat import add_instance_bindings, keys_from_terminal
 
 
 class Box(Widget, can_focus=True):
@@ -41,3 +41,10 @@ async def test_instance_bindings_bind_on_one_widget_only() -> None:
         one.focus()
         await pilot.press("y")
         assert one.pressed == ["x", "x"]
+
+
+def test_keys_from_terminal_are_the_names_textual_binds() -> None:
+    assert keys_from_terminal("\x1b[1;6C") == ["ctrl+shift+right"]  # C-S-Right, as xterm sends it
+    assert keys_from_terminal("\x1bOP") == ["f1"]
+    assert keys_from_terminal("\x1b") == ["escape"]
+    assert keys_from_terminal("?") == ["question_mark"]

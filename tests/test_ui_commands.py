@@ -73,6 +73,9 @@ class PaletteApp(App[None]):
     def action_change_theme(self) -> None:
         self.calls.append(("change_theme",))
 
+    def action_show_messages(self) -> None:
+        self.calls.append(("show_messages",))
+
 
 async def search(app: App, query: str) -> list[Hit]:
     provider = AnnotatorCommands(app.screen)

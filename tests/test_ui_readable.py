@@ -16,7 +16,6 @@ from conftest import run_async
 from rendered import widget_contrast
 from test_adjudication import two_annotators
 from textual.widgets import Footer
-from textual.widgets._toast import Toast
 
 from annotator.config import load_config
 from annotator.model.editing import AnnotationSet
@@ -200,7 +199,7 @@ async def test_toasts_leave_the_status_line_visible(app: AnnotatorApp) -> None:
         app.notify("And a second one.", timeout=30)
         for _ in range(50):  # the toast rack shows them a moment later
             await pilot.pause(0.02)
-            toasts = [toast for toast in app.screen.query(Toast) if toast.region.height]
+            toasts = [toast for toast in app.screen.query("Toast") if toast.region.height]
             if len(toasts) == 2:
                 break
         assert len(toasts) == 2

@@ -8,6 +8,8 @@ a debounced save in a worker thread.
 from __future__ import annotations
 
 import gc
+import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -16,6 +18,8 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -40,6 +44,7 @@ from annotator.ui.screens.confirm import ConfirmScreen
 from annotator.ui.screens.conflict import ConflictScreen
 from annotator.ui.screens.goto import GotoScreen
 from annotator.ui.screens.help import HelpScreen
+from annotator.ui.screens.messages import RECENT_NOTICES, MessagesScreen, Notice
 from annotator.ui.screens.relabel import RelabelScreen
 from annotator.ui.screens.span_details import SpanDetails, SpanDetailsScreen
 from annotator.ui.widgets.document_view import DocumentView, MarkKind
@@ -98,6 +103,7 @@ class AnnotatorApp(App[None]):
         self._open_failures: list[str] = []
         self.failure: str | None = None  # why the app stopped on its own, for the command to print
         self.search = SearchState()
+        self.notices: deque[Notice] = deque(maxlen=RECENT_NOTICES)  # what the toasts said, for MessagesScreen
 
     # -- layout --------------------------------------------------------------
 
@@ -603,6 +609,23 @@ class AnnotatorApp(App[None]):
                     self._open(candidate)
                 return
         self.notify("Every document in the queue is done.", markup=False, timeout=3)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a toast, and keep it for the recent messages: a toast is gone in seconds."""
+        plain = Content.from_markup(message).plain if markup else message
+        self.notices.append(Notice(time.strftime("%H:%M:%S"), severity, title, plain))
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def action_show_messages(self) -> None:
+        self.push_screen(MessagesScreen(self.notices))
 
     def action_toggle_span_list(self) -> None:
         # Classes, not `display`: below 72 columns the CSS hides the panel by

@@ -5,7 +5,8 @@ The provider is duck-typed against the app. It only calls:
 - `app.current_spans() -> list[Span]` (reads `id`, `label`, `text`, `start`, `end`)
 - `app.action_goto_span(span_id)`
 - `app.action_filter_label(label)`, with "" for all labels
-- `app.action_next_undone()`, `app.action_toggle_span_list()`, `app.action_change_theme()`
+- `app.action_next_undone()`, `app.action_toggle_span_list()`, `app.action_change_theme()`,
+  `app.action_show_messages()`
 - when reviewing (`app.adjudication` is set): `app.action_next_disagreement()`,
   `app.action_previous_disagreement()`, `app.action_accept_agreed()`, `app.action_reject_rest()`
 
@@ -170,6 +171,9 @@ class AnnotatorCommands(Provider):
                 )
             )
         commands.append(PaletteCommand("Change theme", app.action_change_theme, "Pick a colour theme"))
+        commands.append(
+            PaletteCommand("Recent messages", app.action_show_messages, "What the notifications said, newest first")
+        )
         if getattr(app, "adjudication", None) is not None:  # reviewing: the adjudication commands too
             commands += [
                 PaletteCommand("Next disagreement", app.action_next_disagreement, "Go to the next disagreement"),
