@@ -137,7 +137,7 @@ def test_review_settles_the_disagreements_agree_lists() -> None:
     """On the shipped seeds: the groups `agree` lists are the ones `review` walks through."""
     from conftest import REPO
 
-    from annotator.review.agreement import DocumentSpans, Span, disagreements
+    from annotator.review.agreement import DocumentSpans, MarkedSpan, disagreements
     from annotator.storage.loading import load_annotation_file
 
     for folder in sorted((REPO / "annotations").iterdir()):
@@ -146,7 +146,9 @@ def test_review_settles_the_disagreements_agree_lists() -> None:
             file, _ = load_annotation_file(path)
             if file.annotator != "gold":
                 files[file.annotator] = file
-        spans = {name: tuple(Span(s.start, s.end, s.label, s.text) for s in file.spans) for name, file in files.items()}
+        spans = {
+            name: tuple(MarkedSpan(s.start, s.end, s.label, s.text) for s in file.spans) for name, file in files.items()
+        }
         doc = DocumentSpans(folder.name, next(iter(files.values())).document.length, spans)
         listed = [(d["start"], d["end"]) for d in disagreements(doc, sorted(files))]
         review = Adjudication.of(files)

@@ -8,7 +8,7 @@ import pytest
 
 from annotator.review.agreement import (
     DocumentSpans,
-    Span,
+    MarkedSpan,
     agreement_report,
     character_alpha,
     cohen_kappa,
@@ -29,8 +29,8 @@ LABELS = ["quote", "claim", "hedge", "number"]
 TEXT20 = "abcdefghijklmnopqrst"
 
 
-def spans(*triples: tuple[int, int, str], text: str = TEXT20) -> list[Span]:
-    return [Span(s, e, label, text[s:e]) for s, e, label in triples]
+def spans(*triples: tuple[int, int, str], text: str = TEXT20) -> list[MarkedSpan]:
+    return [MarkedSpan(s, e, label, text[s:e]) for s, e, label in triples]
 
 
 DOC20 = DocumentSpans(

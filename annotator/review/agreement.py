@@ -78,7 +78,9 @@ Interval = tuple[int, int]
 TEXT_CLIP = 60  # characters of a disagreement's text shown
 
 
-class Span(NamedTuple):
+class MarkedSpan(NamedTuple):
+    """What one annotator marked, as agreement compares it (not the model's Span)."""
+
     start: int
     end: int
     label: str
@@ -91,7 +93,7 @@ class DocumentSpans:
 
     id: str
     length: int
-    spans: Mapping[str, Sequence[Span]]
+    spans: Mapping[str, Sequence[MarkedSpan]]
 
 
 # ---------------------------------------------------------------- intervals
@@ -492,7 +494,7 @@ def disagreements(doc: DocumentSpans, annotators: Sequence[str]) -> list[dict[st
     return [record for group in groups if (record := _disagreement(doc.id, group, present)) is not None]
 
 
-def _disagreement(doc_id: str, group: list[tuple[Span, str]], present: Sequence[str]) -> dict[str, Any] | None:
+def _disagreement(doc_id: str, group: list[tuple[MarkedSpan, str]], present: Sequence[str]) -> dict[str, Any] | None:
     said: dict[str, set[tuple[int, int, str]]] = {name: set() for name in present}
     for span, name in group:
         said[name].add((span.start, span.end, span.label))
@@ -509,7 +511,7 @@ def _disagreement(doc_id: str, group: list[tuple[Span, str]], present: Sequence[
     }
 
 
-def _group_text(group: list[tuple[Span, str]], start: int, end: int) -> str:
+def _group_text(group: list[tuple[MarkedSpan, str]], start: int, end: int) -> str:
     """The text of [start, end), rebuilt from the spans that cover it (a group has no holes)."""
     pieces = []
     position = start

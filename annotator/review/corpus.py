@@ -27,7 +27,7 @@ import orjson
 from annotator.config import Config
 from annotator.interop.corpus import annotation_paths
 from annotator.model.annotation import ID_PATTERN, LABEL_PATTERN, NAME_PATTERN, SCHEMA_VERSION, SHA256_PATTERN
-from annotator.review.agreement import DocumentSpans, Span
+from annotator.review.agreement import DocumentSpans, MarkedSpan
 from annotator.review.gold import GOLD, is_gold, is_gold_data
 from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, read_file, read_problem
 from annotator.validation.engine import parse_annotation_file
@@ -47,7 +47,7 @@ class ComparedFile:
     length: int
     sha256: str
     annotator: str
-    spans: tuple[Span, ...]
+    spans: tuple[MarkedSpan, ...]
     gold: bool = False  # an adjudicated file (annotator.review.gold), not an annotator's own work
 
 
@@ -151,7 +151,7 @@ def _fast(path: Path, raw: bytes, gold_names: Collection[str]) -> ComparedFile |
             return None
         if not _LABEL.match(label):
             return None
-        spans.append(Span(start, end, label, text))
+        spans.append(MarkedSpan(start, end, label, text))
     return ComparedFile(path, doc_id, length, sha256, annotator, tuple(spans), is_gold_data(data, gold_names))
 
 
@@ -174,7 +174,7 @@ def _validated(path: Path, raw: bytes, problems: list[str], gold_names: Collecti
         problems.append(f"{path}: JSON nests too deeply")
         return None
     ref = model.document
-    spans = tuple(Span(s.start, s.end, s.label, s.text) for s in model.spans)
+    spans = tuple(MarkedSpan(s.start, s.end, s.label, s.text) for s in model.spans)
     return ComparedFile(path, ref.id, ref.length, ref.sha256, model.annotator, spans, is_gold(model, gold_names))
 
 
