@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -387,6 +388,17 @@ def _kind(result_type: Any) -> str:
     return kind if _KIND.fullmatch(kind) else "result"
 
 
+@dataclass(frozen=True, slots=True)
+class _Region:
+    """One label of a Label Studio region (a region with two labels is two spans)."""
+
+    start: int
+    end: int
+    label: str
+    quoted: str | None  # the text the region states, if any
+    source: str  # the span's source: task/region id, and the label when there are several
+
+
 def _read_result(
     source: Path,
     task_id: Any,
@@ -399,7 +411,7 @@ def _read_result(
     if not isinstance(results, list):
         raise InteropError(f"{source}: task {task_id}: 'result' is not a list")
     # Pass 1: the regions (results of type "labels") by id.
-    regions: dict[str, list[tuple[int, int, str, str | None, str]]] = {}
+    regions: dict[str, list[_Region]] = {}
     for result in results:
         if not isinstance(result, dict):
             raise InteropError(f"{source}: task {task_id}: a result is not a JSON object")
@@ -423,7 +435,7 @@ def _read_result(
         for label in labels:
             span_source = base if len(labels) == 1 else f"{base}:{label}"
             regions.setdefault(rid, []).append(
-                (start, end, label, quoted if isinstance(quoted, str) else None, span_source)
+                _Region(start, end, label, quoted if isinstance(quoted, str) else None, span_source)
             )
     # Pass 2: per-region results, and records of everything else.
     attributes: dict[str, dict[str, Any]] = {}
@@ -443,7 +455,7 @@ def _read_result(
                     kind="relation",
                     id=f"{ends[0]}>{ends[1]}",
                     record=orjson.dumps(result).decode(),
-                    span_sources=tuple(s[4] for r in ends for s in regions.get(r, [])),
+                    span_sources=tuple(region.source for r in ends for region in regions.get(r, [])),
                     source=f"{document.source}/{ends[0]}>{ends[1]}",
                 )
             )
@@ -463,19 +475,19 @@ def _read_result(
                 kind=_kind(rtype),
                 id=rid or f"result-{len(document.records) + 1}",
                 record=orjson.dumps(result).decode(),
-                span_sources=tuple(s[4] for s in regions.get(rid, [])) if rid else (),
+                span_sources=tuple(region.source for region in regions.get(rid, [])) if rid else (),
                 source=f"{document.source}/{rid}" if rid else document.source,
             )
         )
-    for rid, spans in regions.items():
-        for start, end, label, quoted, span_source in spans:
+    for rid, labelled in regions.items():
+        for region in labelled:
             document.spans.append(
                 ImportedSpan(
-                    start=start,
-                    end=end,
-                    label=label,
-                    source=span_source,
-                    text=quoted,
+                    start=region.start,
+                    end=region.end,
+                    label=region.label,
+                    source=region.source,
+                    text=region.quoted,
                     attributes=dict(attributes.get(rid, {})),
                     note=notes.get(rid),
                 )
