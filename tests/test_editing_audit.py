@@ -10,7 +10,7 @@ from conftest import TEXT, Clock, Project, span_of
 from annotator.model.annotation import AuditEvent, SpanState
 from annotator.model.audit import GENESIS_HASH, chain_hash, event_body, verify_chain
 from annotator.model.document import Document, DocumentMeta, text_sha256
-from annotator.model.editing import AnnotationSet, EditError, utc_now
+from annotator.model.editing import AnnotationSet, EditError, Provenance, utc_now
 from annotator.model.tagset import AttributeSpec, LabelSpec, TagSet, default_tagset
 
 
@@ -60,6 +60,24 @@ def test_create_appends_one_event(project: Project) -> None:
     assert span.text == TEXT[start:end]
     assert (span.created_by, span.created_at) == (event.by, event.at) == (span.modified_by, span.modified_at)
     assert aset.version == 1
+    _chain_ok(aset)
+
+
+def test_bring_makes_a_span_equal_a_state_by_ordinary_audited_edits(project: Project) -> None:
+    aset = project.new_set()
+    start, end = span_of(TEXT, "we will act")
+    target = SpanState(start=start, end=end, label="quote", text="we will act", attributes={"speaker": "PM"})
+    made = aset.bring("s-1", target, Provenance(origin="suggested", source="model-a"))
+    assert made is not None and (made.origin, made.source) == ("suggested", "model-a")
+    assert made.state() == target
+    start, end = span_of(TEXT, "we will act soon")
+    moved = target.model_copy(update={"label": "claim", "attributes": {}, "start": start, "end": end})
+    moved = moved.model_copy(update={"text": TEXT[start:end], "note": "n"})
+    assert aset.bring("s-1", moved).state() == moved
+    # The relabel drops the attributes the new label does not have: no attributes event is needed.
+    assert [event.op for event in aset.history] == ["create", "relabel", "resize", "note"]
+    assert aset.bring("s-1", None) is None and "s-1" not in aset.spans
+    assert aset.history[-1].op == "delete"
     _chain_ok(aset)
 
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from annotator.editor.motion import token_at, trim, word_at
 from annotator.editor.span_index import SpanIndex
-from annotator.model.annotation import AttributeValue, Origin, Rejection, SourceSpan, Span, SpanState
-from annotator.model.editing import AnnotationSet, EditError
+from annotator.model.annotation import AttributeValue, Rejection, Span, SpanState
+from annotator.model.editing import AnnotationSet, EditError, Provenance
 from annotator.model.tagset import TagSet
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class EditorSession:
         self._listeners: list[Callable[[Change], None]] = []
         # Origin, source and adjudication sources of deleted spans, so that undoing
         # a delete brings an imported, suggested or adjudicated span back as it was.
-        self._origins: dict[str, tuple[Origin, str | None, list[SourceSpan] | None]] = {}
+        self._origins: dict[str, Provenance] = {}
 
     @classmethod
     def empty(cls, tagset: TagSet) -> EditorSession:
@@ -301,35 +301,17 @@ class EditorSession:
         if target is None:
             if current is None:
                 return
-            aset.delete(span_id)
+            aset.bring(span_id, None)
             self.index.remove(span_id)
-            self._origins[span_id] = (current.origin, current.source, current.adjudicated_from)
+            self._origins[span_id] = Provenance.of(current)
         elif current is None:
-            origin, source, adjudicated_from = self._origins.get(span_id, ("manual", None, None))
-            span = aset.create(
-                target.start,
-                target.end,
-                target.label,
-                attributes=target.attributes,
-                note=target.note,
-                origin=origin,
-                source=source,
-                span_id=span_id,
-                group=target.group,
-                adjudicated_from=adjudicated_from,
-            )
-            self.index.add(span)
+            self.index.add(aset.bring(span_id, target, self._origins.get(span_id)))
         else:
             # Up to four audited edits make one change: check it whole first, so
             # that a refused change leaves no half of itself behind.
             self._check_update(current, target)
             try:
-                if target.label != current.label:
-                    aset.relabel(span_id, target.label)
-                if (target.start, target.end) != (current.start, current.end):
-                    aset.resize(span_id, target.start, target.end)
-                aset.set_attributes(span_id, target.attributes)
-                aset.set_note(span_id, target.note)
+                aset.bring(span_id, target)
             finally:
                 self.index.replace(aset.spans[span_id])
         command.steps.append(Step(span_id, before, target))

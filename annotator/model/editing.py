@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
 
@@ -33,6 +34,19 @@ from annotator.model.audit import (
 )
 from annotator.model.document import Document
 from annotator.model.tagset import TagSet
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a span came from, kept when it is deleted and made again (undo, merge)."""
+
+    origin: Origin = "manual"
+    source: str | None = None
+    adjudicated_from: list[SourceSpan] | None = None
+
+    @classmethod
+    def of(cls, span: Span) -> Provenance:
+        return cls(span.origin, span.source, span.adjudicated_from)
 
 
 class EditError(ValueError):
@@ -267,6 +281,39 @@ class AnnotationSet:
         self._append("delete", span_id, span.state(), None, span.origin, None, by)
         del self.spans[span_id]
         return span
+
+    def bring(self, span_id: str, target: SpanState | None, provenance: Provenance | None = None) -> Span | None:
+        """Audited edits that make span `span_id` equal `target` (None: deleted); the span after.
+
+        A span that does not exist yet is created with `provenance` (default: made by
+        hand); one that does is relabelled, resized, and given the target's
+        attributes and note, each an event of its own, as a person would make them.
+        """
+        current = self.spans.get(span_id)
+        if target is None:
+            if current is not None:
+                self.delete(span_id)
+            return None
+        if current is None:
+            made = provenance or Provenance()
+            return self.create(
+                target.start,
+                target.end,
+                target.label,
+                attributes=target.attributes,
+                note=target.note,
+                origin=made.origin,
+                source=made.source,
+                span_id=span_id,
+                group=target.group,
+                adjudicated_from=made.adjudicated_from,
+            )
+        if target.label != current.label:
+            self.relabel(span_id, target.label)
+        if (target.start, target.end) != (current.start, current.end):
+            self.resize(span_id, target.start, target.end)
+        self.set_attributes(span_id, target.attributes)
+        return self.set_note(span_id, target.note)
 
     def apply_event(self, event: AuditEvent) -> None:
         """Replay an event recorded elsewhere (the recovery journal) onto this set.

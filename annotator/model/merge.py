@@ -26,9 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from annotator.model.annotation import AnnotationFile, AuditEvent, Span, SpanState
+from annotator.model.annotation import AnnotationFile, AuditEvent, SpanState
 from annotator.model.document import Document
-from annotator.model.editing import AnnotationSet, EditError, utc_now
+from annotator.model.editing import AnnotationSet, EditError, Provenance, utc_now
 from annotator.model.tagset import TagSet
 
 
@@ -110,9 +110,9 @@ def merge(
             outcome.conflicts.append(SpanConflict(span_id, m, t, prefer))
             if prefer is Side.THEIRS:
                 continue
-        origin = mine.spans[span_id] if m is not None else None
+        provenance = Provenance.of(mine.spans[span_id]) if m is not None else None
         try:
-            _bring(result, span_id, m, origin)
+            result.bring(span_id, m, provenance)
         except EditError as err:
             outcome.skipped.append(f"span {span_id}: {err}")
     _merge_status_and_rejections(outcome, mine, prefer)
@@ -128,36 +128,6 @@ def _replay(
     for event in events:
         replayed.apply_event(event)
     return {span_id: span.state() for span_id, span in replayed.spans.items()}
-
-
-def _bring(result: AnnotationSet, span_id: str, target: SpanState | None, mine_span: Span | None) -> None:
-    """Audited edits that make `result`'s span `span_id` equal `target` (None: deleted)."""
-    current = result.spans.get(span_id)
-    if target is None:
-        if current is not None:
-            result.delete(span_id)
-        return
-    if current is None:
-        assert mine_span is not None
-        result.create(
-            target.start,
-            target.end,
-            target.label,
-            attributes=target.attributes,
-            note=target.note,
-            origin=mine_span.origin,
-            source=mine_span.source,
-            span_id=span_id,
-            group=target.group,
-            adjudicated_from=mine_span.adjudicated_from,
-        )
-        return
-    if target.label != current.label:
-        result.relabel(span_id, target.label)
-    if (target.start, target.end) != (current.start, current.end):
-        result.resize(span_id, target.start, target.end)
-    result.set_attributes(span_id, target.attributes)
-    result.set_note(span_id, target.note)
 
 
 def _merge_status_and_rejections(outcome: MergeResult, mine: AnnotationSet, prefer: Side) -> None:
