@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 def run(args: argparse.Namespace) -> int:
     from annotator.interop.corpus import iter_records
-    from annotator.interop.formats import MissingDependency, load_format, missing_dependency, offset_unit
+    from annotator.interop.formats import MissingDependency, chosen_format, dependencies_of
     from annotator.interop.model import ExportRecord, InteropError
     from annotator.interop.output import check_destination
     from annotator.interop.progress import Progress
@@ -44,13 +44,8 @@ def run(args: argparse.Namespace) -> int:
     if config is None:
         return EXIT_USAGE
     fmt = args.format
-    misplaced = registry.misplaced(args, fmt, Purpose.EXPORT)
-    if misplaced is not None:
-        say(misplaced)
-        return EXIT_USAGE
     try:
-        module = load_format(fmt, "export")
-        unit = offset_unit(module, fmt, args.offsets)
+        module, unit = chosen_format(args, Purpose.EXPORT)
     except InteropError as err:
         say(str(err))
         return EXIT_USAGE
@@ -105,12 +100,10 @@ def run(args: argparse.Namespace) -> int:
                 raise _Invalid(f"{len(skipped)} of {len(files)} file(s) cannot be exported")
 
         try:
-            spans = module.export(records(), dest, offsets=unit, options=options)
+            with dependencies_of(fmt):
+                spans = module.export(records(), dest, offsets=unit, options=options)
         except MissingDependency as err:
             say(str(err))
-            return EXIT_USAGE
-        except ImportError as err:
-            say(str(missing_dependency(err, fmt)))
             return EXIT_USAGE
         except _Invalid as err:
             for each in skipped:

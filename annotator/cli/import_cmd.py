@@ -12,7 +12,7 @@ from annotator.interop.registry import Purpose
 
 
 def run(args: argparse.Namespace) -> int:
-    from annotator.interop.formats import MissingDependency, load_format, missing_dependency, offset_unit
+    from annotator.interop.formats import MissingDependency, chosen_format, dependencies_of
     from annotator.interop.labelmap import LabelMapper, parse_mapping
     from annotator.interop.model import InteropError
     from annotator.interop.sources import source_folder
@@ -23,13 +23,8 @@ def run(args: argparse.Namespace) -> int:
     if config is None:
         return EXIT_USAGE
     fmt = args.format
-    misplaced = registry.misplaced(args, fmt, Purpose.IMPORT)
-    if misplaced is not None:
-        say(misplaced)
-        return EXIT_USAGE
     try:
-        module = load_format(fmt, "import")
-        unit = offset_unit(module, fmt, args.offsets)
+        module, unit = chosen_format(args, Purpose.IMPORT)
         mapping = parse_mapping(args.map or (), config.tagset)
     except InteropError as err:
         say(str(err))
@@ -60,19 +55,17 @@ def run(args: argparse.Namespace) -> int:
     }
 
     try:
-        report = write_imported(
-            lambda: module.read(source, offsets=unit, options=options),
-            config,
-            docs_dir=docs_dir,
-            out_dir=out_dir,
-            annotator_default=annotator,
-            mapper=mapper,
-        )
+        with dependencies_of(fmt):
+            report = write_imported(
+                lambda: module.read(source, offsets=unit, options=options),
+                config,
+                docs_dir=docs_dir,
+                out_dir=out_dir,
+                annotator_default=annotator,
+                mapper=mapper,
+            )
     except MissingDependency as err:
         say(str(err))
-        return EXIT_USAGE
-    except ImportError as err:
-        say(str(missing_dependency(err, fmt)))
         return EXIT_USAGE
     except InteropError as err:
         _report(messages)

@@ -8,7 +8,7 @@ The Textual widgets are a thin layer over these, so they can be tested and
 timed without a terminal.
 
 Layer: imports the model and `annotator.text`; never Textual, the UI,
-storage or validation.
+storage or validation (contract `editor`).
 """
 
 from annotator.editor.layout import Layout

@@ -36,7 +36,8 @@ Layer: `files` and `paths` import only the standard library, so that
 `annotator validate` lists its files before anything heavy is loaded, and
 the model's text policy needs none of this. `documents` and
 `annotation_files` import the model; `loading` and `work_file` import the
-validator's parser. Nothing here imports the editor or the UI. The names of
+validator's parser. Nothing here imports the editor or the UI (contracts
+`leaves` and `no-ui`). The names of
 `annotation_files` are loaded on first use (they need pydantic).
 """
 

@@ -24,9 +24,12 @@ Rules every module keeps:
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 from annotator.interop import registry
@@ -51,6 +54,18 @@ def missing_dependency(err: ImportError, fmt: str) -> MissingDependency:
     top = (err.name or "").split(".")[0] or "a package"
     extra = EXTRAS.get(top, top)
     return MissingDependency(f"format {fmt!r} needs {top}, which is not installed: pip install 'annotator[{extra}]'")
+
+
+@contextmanager
+def dependencies_of(fmt: str) -> Iterator[None]:
+    """Run a format's export or read: an optional package it imports only then (spaCy)
+    and that is missing becomes MissingDependency, with the command that installs it."""
+    try:
+        yield
+    except MissingDependency:
+        raise
+    except ImportError as err:
+        raise missing_dependency(err, fmt) from None
 
 
 def load_format(name: str, purpose: str = "export") -> ModuleType:
@@ -88,6 +103,19 @@ def offset_unit(module: ModuleType, name: str, requested: str | None) -> str:
     if requested not in units:
         raise InteropError(f"format {name!r} does not support --offsets {requested} (supported: {', '.join(units)})")
     return requested
+
+
+def chosen_format(args: argparse.Namespace, purpose: registry.Purpose) -> tuple[ModuleType, str]:
+    """The module and the offset unit of `--format` and `--offsets` on the command line.
+
+    InteropError if an option given belongs to another format, or the format
+    cannot be loaded or does not count in that unit.
+    """
+    misplaced = registry.misplaced(args, args.format, purpose)
+    if misplaced is not None:
+        raise InteropError(misplaced)
+    module = load_format(args.format, purpose.value)
+    return module, offset_unit(module, args.format, args.offsets)
 
 
 # -- helpers the format modules share ------------------------------------------
