@@ -573,3 +573,20 @@ def test_event_type_follows_its_trigger_and_conf_declares_both_uses(tmp_path):
     assert sections["events"] == {"claim": "Agent*:quote"}
     (doc,) = read_all(tmp_path)
     assert [r.span_sources for r in doc.records] == [("ev.ann#T2", "ev.ann#T1")]
+
+
+def test_a_kept_attribute_is_declared_for_its_target_after_renumbering(tmp_path):
+    # Export renumbers old T1 (claim) to T2 and old T2 (quote) to T1. The kept attribute
+    # names old T1; its record lists both spans, so both renumberings are in its mapping.
+    text = "Mayor praised the plan."
+    aset = annotation_set("at", text)
+    agent = aset.create(0, 5, "quote", source="old.ann#T2")
+    praise = aset.create(6, 13, "claim", source="old.ann#T1")
+    negated = ForeignRecord(
+        format="brat", kind="attribute", id="A3", record="A3\tNegated T1", spans=[praise.id, agent.id]
+    )
+    brat.export([record_of(aset, [negated])], tmp_path, offsets="codepoint", options=OPTS)
+    ann = (tmp_path / "at.ann").read_text(encoding="utf-8")
+    assert ann.splitlines() == ["T1\tquote 0 5\tMayor", "T2\tclaim 6 13\tpraised", "A3\tNegated T2"]
+    sections = parse_conf((tmp_path / "annotation.conf").read_text(encoding="utf-8"))
+    assert sections["attributes"]["Negated"] == "Arg:claim"

@@ -423,7 +423,9 @@ def _configure(conf: Conf, item: _Kept, type_of: dict[str, str]) -> None:
             if (kind_of := target_type(ref.id)) is not None:
                 types[kind_of] = None
     elif item.kind == "attribute":
-        if (kind_of := target_type(tokens[1])) is not None:
+        # Its target as the record named it: tokens[1] is renumbered already, and mapping
+        # a new id again could land on another span (old T1 -> T2, old T2 -> T1).
+        if (kind_of := target_type(item.refs[0].id)) is not None:
             conf.attribute(tokens[0], kind_of, " ".join(tokens[2:]) or None)
 
 
