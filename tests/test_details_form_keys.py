@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import run_async
+from test_ui_screens import ScreenApp, make_span
 from textual.app import App
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
 
-from annotator.model.annotation import Span
 from annotator.model.tagset import AttributeSpec, LabelSpec
 from annotator.ui.screens import span_details
 from annotator.ui.screens.span_details import SpanDetails, SpanDetailsScreen
 
-CSS = Path(__file__).resolve().parent.parent / "annotator" / "ui" / "screens" / "screens.tcss"
 SIZE = (100, 30)
-STAMP = "2026-01-01T00:00:00Z"
 
 # One field of each kind that is not a text box, then a text box; the note always comes last.
 FORM = LabelSpec(
@@ -34,38 +31,9 @@ FORM = LabelSpec(
 )
 
 
-def make_span(**attributes: Any) -> Span:
-    return Span(
-        id="s1",
-        start=0,
-        end=4,
-        label="form",
-        text="some",
-        attributes=attributes,
-        note=None,
-        created_by="tester",
-        created_at=STAMP,
-        modified_by="tester",
-        modified_at=STAMP,
-    )
-
-
-class FormApp(App[None]):
-    """Pushes the details form for `span` on mount and records what it is dismissed with."""
-
-    CSS_PATH = str(CSS)
-
-    def __init__(self, span: Span) -> None:
-        super().__init__()
-        self.span = span
-        self.results: list[SpanDetails | None] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(SpanDetailsScreen(self.span, FORM), self.results.append)
-
-
-def form_app(**attributes: Any) -> FormApp:
-    return FormApp(make_span(**attributes))
+def form_app(**attributes: Any) -> ScreenApp:
+    """The details form of a "form" span with `attributes`; `app.results` has what it is dismissed with."""
+    return ScreenApp(lambda: SpanDetailsScreen(make_span("form", "some", **attributes), FORM))
 
 
 def field(app: App, name: str) -> Widget:

@@ -693,10 +693,9 @@ def test_keeping_the_session_version_sets_the_disk_one_aside(project: Project) -
     assert_validates(project, path)
 
 
-def test_an_older_copy_put_back_under_the_session_loses_nothing(project: Project) -> None:
-    """Tag a span (saved), copy the file, tag a second (saved), move the copy back,
-    tag a third: the save finds the conflict, and both after a crash and in the
-    session itself every span comes back."""
+def older_copy_put_back(project: Project) -> tuple[Path, WorkFile, EditorSession]:
+    """An open session that saved one span, then a second; then the copy of the file
+    saved after the first is moved back over it."""
     path = target(project)
     work = open_work(project)
     session = session_of(work, project)
@@ -707,7 +706,15 @@ def test_an_older_copy_put_back_under_the_session_loses_nothing(project: Project
     tag(session, "may", "hedge")
     work.record()
     work.save()
-    path.write_bytes(copy)  # the older copy moved back over the file
+    path.write_bytes(copy)
+    return path, work, session
+
+
+def test_an_older_copy_put_back_under_the_session_loses_nothing(project: Project) -> None:
+    """Tag a span (saved), copy the file, tag a second (saved), move the copy back,
+    tag a third: the save finds the conflict, and both after a crash and in the
+    session itself every span comes back."""
+    path, work, session = older_copy_put_back(project)
     tag(session, "42", "number")
     work.record()
     with pytest.raises(ConflictError):
@@ -724,17 +731,7 @@ def test_an_older_copy_put_back_under_the_session_loses_nothing(project: Project
 
 
 def test_an_older_copy_put_back_is_caught_up_by_a_merge(project: Project) -> None:
-    path = target(project)
-    work = open_work(project)
-    session = session_of(work, project)
-    tag(session, "we will act soon", "quote")
-    work.record()
-    work.save()
-    copy = path.read_bytes()
-    tag(session, "may", "hedge")
-    work.record()
-    work.save()
-    path.write_bytes(copy)
+    path, work, session = older_copy_put_back(project)
     tag(session, "42", "number")
     work.record()
     with pytest.raises(ConflictError):
@@ -1101,17 +1098,7 @@ def test_records_of_other_tools_survive_editing(project: Project) -> None:
 def test_a_saved_file_replaced_before_quitting_is_a_conflict_not_a_loss(project: Project) -> None:
     """Everything saved, then the file is replaced by an older copy: with nothing
     new to save, closing would have deleted the journal and lost the newer spans."""
-    path = target(project)
-    work = open_work(project)
-    session = session_of(work, project)
-    tag(session, "we will act soon", "quote")
-    work.record()
-    work.save()
-    copy = path.read_bytes()
-    tag(session, "may", "hedge")
-    work.record()
-    work.save()
-    path.write_bytes(copy)
+    path, work, _ = older_copy_put_back(project)
     with pytest.raises(ConflictError, match="changed on disk"):
         work.save()  # nothing new to save, and yet
     assert work.conflict

@@ -8,18 +8,15 @@ real terminal (tests/test_terminal_app.py).
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import pytest
 from conftest import run_async
 from rendered import widget_contrast
+from saved_project import app_on_saved_annotations
 from test_adjudication import two_annotators
 from textual.widgets import Footer
 
-from annotator.config import load_config
-from annotator.model.editing import AnnotationSet
-from annotator.storage import dumps
 from annotator.storage.documents import load_document
 from annotator.storage.work_file import WorkFile
 from annotator.ui.app import AnnotatorApp
@@ -42,25 +39,7 @@ THEMES = ("textual-dark", "textual-light")
 
 
 def make_project(root: Path) -> AnnotatorApp:
-    (root / "docs").mkdir(parents=True)
-    (root / "annotator.toml").write_text('documents = ["docs"]\n', encoding="utf-8")
-    (root / "docs" / "a.txt").write_text(TEXT, encoding="utf-8")
-    config = load_config(start=root)
-    document = load_document(root, "docs/a.txt")
-    ticks, ids = itertools.count(), itertools.count(1)
-    aset = AnnotationSet.new(
-        document,
-        "reader",
-        tagset=config.tagset,
-        clock=lambda: f"2026-01-01T00:00:{next(ticks):02d}.000Z",
-        make_id=lambda: f"s{next(ids)}",
-    )
-    for needle, label, attributes in SPANS:
-        start = TEXT.index(needle)
-        aset.create(start, start + len(needle), label, attributes=attributes)
-    (root / "out" / "a").mkdir(parents=True)
-    (root / "out" / "a" / "reader.json").write_bytes(dumps(aset.to_file()))
-    return AnnotatorApp(["docs/a.txt"], config, "reader", root / "out")
+    return app_on_saved_annotations(root, "a", TEXT, SPANS, annotator="reader", out="out")
 
 
 @pytest.fixture

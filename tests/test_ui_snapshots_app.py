@@ -11,18 +11,14 @@ deliberate change, and look at the SVGs before committing them.
 
 from __future__ import annotations
 
-import itertools
 import time
 from pathlib import Path
 
 import pytest
+from saved_project import app_on_saved_annotations
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from annotator.config import load_config
-from annotator.model.editing import AnnotationSet
-from annotator.storage import dumps
-from annotator.storage.documents import load_document
 from annotator.ui.app import AnnotatorApp
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.span_details import SpanDetailsScreen
@@ -52,27 +48,7 @@ SPANS = [
 
 def make_app(root: Path) -> AnnotatorApp:
     """A project with docs/budget.txt and its saved annotations; the app on it."""
-    (root / "docs").mkdir(parents=True)
-    (root / "annotator.toml").write_text('documents = ["docs"]\n', encoding="utf-8")
-    (root / "docs" / "budget.txt").write_text(TEXT, encoding="utf-8")
-    (root / "docs" / "budget.meta.json").write_text('{"title": "Budget vote"}', encoding="utf-8")
-    config = load_config(start=root)
-    document = load_document(root, "docs/budget.txt")
-    ticks, ids = itertools.count(), itertools.count(1)
-    aset = AnnotationSet.new(
-        document,
-        "snap",
-        tagset=config.tagset,
-        clock=lambda: f"2026-01-01T00:00:{next(ticks) % 60:02d}.000Z",
-        make_id=lambda: f"s{next(ids)}",
-    )
-    for needle, label, attributes in SPANS:
-        start = TEXT.index(needle)
-        aset.create(start, start + len(needle), label, attributes=attributes)
-    out = root / "annotations"
-    (out / "budget").mkdir(parents=True)
-    (out / "budget" / "snap.json").write_bytes(dumps(aset.to_file()))
-    return AnnotatorApp(["docs/budget.txt"], config, "snap", out)
+    return app_on_saved_annotations(root, "budget", TEXT, SPANS, annotator="snap", meta='{"title": "Budget vote"}')
 
 
 async def settle(pilot: Pilot, cursor_at: str) -> None:
