@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO
 
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-CONTRACTS = ("model", "leaves", "no-ui", "editor", "cli-no-ui")
+CONTRACTS = ("layers", "model", "leaves", "no-ui", "editor", "cli-no-ui")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
@@ -40,6 +40,7 @@ def test_every_layer_contract_is_kept() -> None:
         ("annotator/reports/stats.py", "import textual.widgets", "never import Textual, the editor or the UI"),
         ("annotator/validation/findings.py", "from annotator.editor import layout", "never import Textual"),
         ("annotator/cli/validate_cmd.py", "from annotator.ui import app", "commands load no UI"),
+        ("annotator/validation/engine.py", "from annotator.storage import work_file", "each imports only those below"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(tmp_path: Path, module: str, forbidden: str, contract: str) -> None:
