@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from annotator.editor import motion  # noqa: E402
+from annotator import prose  # noqa: E402
 from annotator.editor.layout import Layout  # noqa: E402
 from annotator.editor.span_index import SpanIndex  # noqa: E402
 
@@ -120,9 +120,9 @@ def bench_keystroke(text: str, width: int, repeat: int) -> None:
     rng = random.Random(2)
     offsets = [rng.randrange(len(text)) for _ in range(1000)]
     for name in ("token_at", "word_at", "next_word_start", "prev_word_start", "sentence_at", "next_sentence_start"):
-        func = getattr(motion, name)
+        func = getattr(prose, name)
         per_call = best_of(repeat, lambda func=func: [func(text, offset) for offset in offsets]) / len(offsets)
-        print(f"  motion.{name:20} {per_call * 1e6:6.1f} µs/call")
+        print(f"  prose.{name:20} {per_call * 1e6:6.1f} µs/call")
     labels = ["quote", "claim", "hedge", "number"]
     spans = []
     for i in range(10_000):

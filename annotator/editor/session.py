@@ -8,11 +8,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from annotator.editor.motion import token_at, trim, word_at
 from annotator.editor.span_index import SpanIndex
 from annotator.model.annotation import AttributeValue, Rejection, Span, SpanState
 from annotator.model.editing import AnnotationSet, EditError, Provenance
 from annotator.model.tagset import TagSet
+from annotator.prose import token_at, trim, word_at
 
 if TYPE_CHECKING:
     from annotator.review.adjudication import Candidate

@@ -24,8 +24,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from annotator import prose
 from annotator.config import Config
-from annotator.editor import motion
 from annotator.editor.search import SearchError, SearchState
 from annotator.editor.session import Change, EditorSession
 from annotator.keys import APP_BINDINGS, KeyBinding, all_bindings
@@ -492,9 +492,9 @@ class AnnotatorApp(App[None]):
         text = self.session.text
         start, end = span.start, span.end
         if side == "end":
-            end = motion.word_end(text, end) if grow else motion.prev_word_start(text, end)
+            end = prose.word_end(text, end) if grow else prose.prev_word_start(text, end)
         else:
-            start = motion.prev_word_start(text, start) if grow else motion.next_word_start(text, start)
+            start = prose.prev_word_start(text, start) if grow else prose.next_word_start(text, start)
         if start >= end:
             self.notify("The span is a single word; delete it instead.", severity="warning", markup=False)
             return

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotator.editor import motion
+from annotator import prose
 from annotator.editor.layout import Layout
 from annotator.editor.session import Change, EditorSession
 from annotator.keys import DOCUMENT_BINDINGS, tag_bindings
@@ -235,9 +235,9 @@ class DocumentView(ResolvedStyles, DirectLines, ScrollView, can_focus=True):
             elif where == "char_right":
                 target = layout.next_boundary(cursor)
             elif where == "word_left":
-                target = motion.prev_word_start(text, cursor)
+                target = prose.prev_word_start(text, cursor)
             elif where == "word_right":
-                target = motion.word_end(text, cursor)
+                target = prose.word_end(text, cursor)
             elif where == "row_start":
                 target = layout.row_range(layout.row_of(cursor))[0]
             elif where == "row_end":
@@ -247,13 +247,13 @@ class DocumentView(ResolvedStyles, DirectLines, ScrollView, can_focus=True):
             elif where == "doc_end":
                 target = len(text)
             elif where == "paragraph_up":
-                target = motion.prev_paragraph_start(text, cursor)
+                target = prose.prev_paragraph_start(text, cursor)
             elif where == "paragraph_down":
-                target = motion.next_paragraph_start(text, cursor)
+                target = prose.next_paragraph_start(text, cursor)
             elif where == "sentence_prev":
-                target = motion.prev_sentence_start(text, cursor)
+                target = prose.prev_sentence_start(text, cursor)
             elif where == "sentence_next":
-                target = motion.next_sentence_start(text, cursor)
+                target = prose.next_sentence_start(text, cursor)
             else:
                 return
         self._set_cursor(layout.snap(target), extend=extend, keep_goal=vertical)
@@ -278,7 +278,7 @@ class DocumentView(ResolvedStyles, DirectLines, ScrollView, can_focus=True):
 
     def action_select_sentence(self) -> None:
         old = self.session.selection
-        start, end = motion.sentence_at(self.session.text, self.session.cursor)
+        start, end = prose.sentence_at(self.session.text, self.session.cursor)
         if start < end:
             self.session.select(start, end)
             self._refresh_selection(old)

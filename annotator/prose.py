@@ -1,10 +1,10 @@
-"""Cursor motions and text objects over plain document text.
+"""Words, sentences, paragraphs and number tokens of news prose.
 
-Pure functions of `(text, offset)`: words, sentences, paragraphs and number
-tokens for keyboard selection. They run on every keystroke over a document
-that may be 1 MB, so each looks only at the neighbourhood of the offset: a
-regex from a nearby anchor (a whitespace boundary, the line start), never a
-scan from the start of the text.
+Pure functions of `(text, offset)`, standard library only: the editor moves
+and selects by them, the suggesters read sentences and numbers with them.
+They run on every keystroke over a document that may be 1 MB, so each looks
+only at the neighbourhood of the offset: a regex from a nearby anchor (a
+whitespace boundary, the line start), never a scan from the start of the text.
 
 Definitions:
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.editor import motion
-from annotator.editor.motion import (
+from annotator import prose
+from annotator.prose import (
     line_bounds,
     next_paragraph_start,
     next_sentence_start,
@@ -37,13 +37,13 @@ def spans_of(text: str, found: list[tuple[int, int]]) -> list[str]:
 
 
 def ref_words(text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in motion._WORD.finditer(text)]
+    return [match.span() for match in prose._WORD.finditer(text)]
 
 
 def ref_tokens_by_line(text: str) -> list[tuple[int, int]]:
     found = []
     for line in re.finditer(r"[^\n]*", text):
-        found.extend(match.span() for match in motion._TOKEN.finditer(text, line.start(), line.end()))
+        found.extend(match.span() for match in prose._TOKEN.finditer(text, line.start(), line.end()))
     return found
 
 
