@@ -19,7 +19,8 @@ from annotator.config import Config
 from annotator.editor.session import Change, EditorSession
 from annotator.keys import REVIEW_BINDINGS, KeyBinding, all_bindings
 from annotator.model.annotation import AnnotationFile
-from annotator.review.adjudication import Adjudication, Candidate, Decision, rejection_of
+from annotator.review.adjudication import Adjudication, Candidate, Decision, Group, rejection_of
+from annotator.review.navigation import CandidateCursor
 from annotator.ui.app import AnnotatorApp
 from annotator.ui.bindings import textual_bindings
 from annotator.ui.widgets.document_view import MarkKind
@@ -47,8 +48,7 @@ class ReviewApp(AnnotatorApp):
         super().__init__([document], config, gold, out_dir)
         self.adjudicator = adjudicator
         self.adjudication = Adjudication.of(sources)
-        self.current: int | None = None  # index into adjudication.disagreements
-        self.highlighted = 0
+        self.cursor = CandidateCursor(self.adjudication.disagreements)
         self._decided: dict[Candidate, Decision] = {}
         self._reviewing = False  # the gold file is open
 
@@ -63,7 +63,7 @@ class ReviewApp(AnnotatorApp):
             return False
         self.query_one("#spans").border_title = "gold spans"
         self.work_file.annotations.editor = self.adjudicator
-        self.current = 0 if self.adjudication.disagreements else None
+        self.cursor = CandidateCursor(self.adjudication.disagreements)
         self._move_to_first_open()
         self._refresh_review(move=True)
         self._reviewing = True
@@ -91,33 +91,22 @@ class ReviewApp(AnnotatorApp):
         super()._after_change(change)
         self._refresh_review()
 
-    def _group(self):
-        groups = self.adjudication.disagreements
-        return groups[self.current] if self.current is not None and 0 <= self.current < len(groups) else None
+    def _is_open(self, group: Group) -> bool:
+        return bool(self.adjudication.open_candidates(group, self._decided))
 
     def _move_to_first_open(self) -> None:
         """Start at the first disagreement not settled yet (resuming a review)."""
         self._recompute()
-        following = self._next_open(-1)
+        following = self.cursor.next_open(None, self._is_open)
         if following is not None:
-            self.current = following
-
-    def _next_open(self, after: int) -> int | None:
-        """The first disagreement after number `after` (wrapping) that is not settled."""
-        groups = self.adjudication.disagreements
-        for offset in range(1, len(groups) + 1):
-            number = (after + offset) % len(groups)
-            if self.adjudication.open_candidates(groups[number], self._decided):
-                return number
-        return None
+            self.cursor.go_to(following)
 
     def _refresh_review(self, *, move: bool = False) -> None:
         self._recompute()
         adjudication, decided = self.adjudication, self._decided
         settled, total = adjudication.progress(decided)
-        group = self._group()
-        if group is not None:
-            self.highlighted = min(self.highlighted, len(group.candidates) - 1)
+        group = self.cursor.group()
+        highlighted = self.cursor.candidate()
         marks = []
         current_keys = {c.key for c in group.candidates} if group is not None else set()
         for candidate in adjudication.candidates:
@@ -131,20 +120,20 @@ class ReviewApp(AnnotatorApp):
         self.view.set_marks(marks)
         marked = {a for c in group.candidates for a in c.annotators} if group is not None else set()
         state = ReviewState(
-            number=self.current if group is not None else None,
+            number=self.cursor.current if group is not None else None,
             disagreements=total,
             settled=settled,
             agreed_open=len(adjudication.open_agreed(decided)),
             start=group.start if group is not None else 0,
             end=group.end if group is not None else 0,
             versions=group.candidates if group is not None else (),
-            highlighted=self.highlighted,
+            highlighted=self.cursor.highlighted,
             decided=decided,
             silent=tuple(a for a in adjudication.annotators if a not in marked),
         )
         self.query_one(ReviewPanel).show(state)
-        if move and group is not None:
-            self.view.move_cursor(group.candidates[self.highlighted].start)
+        if move and highlighted is not None:
+            self.view.move_cursor(highlighted.start)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in REVIEW_ACTIONS and self.screen.is_modal:
@@ -160,40 +149,32 @@ class ReviewApp(AnnotatorApp):
         self._step(-1)
 
     def _step(self, direction: int) -> None:
-        groups = self.adjudication.disagreements
-        if not groups:
+        if not self.cursor.step(direction):
             self.notify("No disagreements in this document.", markup=False, timeout=3)
             return
-        if self.current is None:
-            self.current = 0 if direction > 0 else len(groups) - 1
-        else:
-            self.current = (self.current + direction) % len(groups)
-        self.highlighted = 0
         self._refresh_review(move=True)
 
     def action_next_version(self) -> None:
-        group = self._group()
-        if group is None:
+        if self.cursor.group() is None:
             return
-        self.highlighted = (self.highlighted + 1) % len(group.candidates)
+        self.cursor.next_version()
         self._refresh_review(move=True)
 
     def action_accept(self) -> None:
-        group = self._group()
-        if group is None or self.session is None:
+        candidate = self.cursor.candidate()
+        if candidate is None or self.session is None:
             return
-        candidate = group.candidates[self.highlighted]
         if self._decided.get(candidate) == "accepted":
             self.notify("Already accepted.", markup=False, timeout=2)
             return
         spans = self._edit(self.session.accept, [candidate], f"accept {candidate.label}")
         if spans:
             self.view.focus_span(spans[0].id, move_cursor=False)
-            self._advance_if_settled(group)
+            self._advance_if_settled()
 
     def action_reject_rest(self) -> None:
         """Reject every version of this disagreement that is not settled yet."""
-        group = self._group()
+        group = self.cursor.group()
         if group is None or self.session is None:
             return
         open_ = self.adjudication.open_candidates(group, self._decided)
@@ -203,7 +184,7 @@ class ReviewApp(AnnotatorApp):
         at = self.session.annotations.now()
         rejections = [item for c in open_ for item in rejection_of(c, self.adjudicator, at)]
         self._edit(self.session.reject, rejections, f"reject {len(open_)} version(s)")
-        self._advance_if_settled(group)
+        self._advance_if_settled()
 
     def action_accept_agreed(self) -> None:
         if self.session is None:
@@ -216,10 +197,7 @@ class ReviewApp(AnnotatorApp):
         if spans is not None:
             self.notify(f"Accepted {len(spans)} agreed span(s).", markup=False, timeout=3)
 
-    def _advance_if_settled(self, group) -> None:
+    def _advance_if_settled(self) -> None:
         self._recompute()
-        if not self.adjudication.open_candidates(group, self._decided):
-            following = self._next_open(self.current)
-            if following is not None:
-                self.current, self.highlighted = following, 0
+        if self.cursor.advance_if_settled(self._is_open):
             self._refresh_review(move=True)
