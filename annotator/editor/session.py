@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from annotator.review.adjudication import Candidate
 
 
+def adjudicated(candidate: Candidate) -> Provenance:
+    """A gold span accepted from annotators' spans."""
+    return Provenance("adjudicated", None, list(candidate.sources))
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One span going from `before` to `after` (None: absent)."""
@@ -177,31 +182,38 @@ class EditorSession:
 
     # -- adjudication (gold files) -------------------------------------------
 
-    def accept(self, candidates: Sequence[Candidate], description: str) -> list[Span]:
-        """Make gold spans of annotators' candidates, as one undoable change.
+    def accept(
+        self,
+        candidates: Sequence[Candidate],
+        description: str,
+        provenance: Callable[[Candidate], Provenance] = adjudicated,
+    ) -> list[Span]:
+        """Make spans of candidates (annotators' spans, or suggestions), as one undoable change.
 
-        Each gold span has origin 'adjudicated' and names the annotators' spans
-        it comes from. A candidate whose range and label the gold file has
-        already is refused with EditError when it is the only one; in a bulk
-        accept it is skipped.
+        Each span records where it came from, as `provenance` gives it: by
+        default origin 'adjudicated' with the annotators' spans (gold files).
+        A candidate whose range and label the file has already is refused with
+        EditError when it is the only one; in a bulk accept it is skipped.
         """
         holder = self.annotations.spans.holder
         todo = [c for c in candidates if holder(c.start, c.end, c.label) is None]
         if not todo:
             if len(candidates) == 1:
                 c = candidates[0]
-                raise EditError(f"the gold file already has a {c.label} span on [{c.start}, {c.end})")
+                raise EditError(f"the file already has a {c.label} span on [{c.start}, {c.end})")
             return []
         command = _Command(description)
         created = []
         for candidate in todo:
+            made = provenance(candidate)
             span = self.annotations.create(
                 candidate.start,
                 candidate.end,
                 candidate.label,
                 attributes=candidate.gold_attributes(),
-                origin="adjudicated",
-                adjudicated_from=list(candidate.sources),
+                origin=made.origin,
+                source=made.source,
+                adjudicated_from=made.adjudicated_from,
             )
             self.index.add(span)
             command.steps.append(Step(span.id, None, span.state()))
@@ -211,7 +223,7 @@ class EditorSession:
         return created
 
     def reject(self, rejections: Sequence[Rejection], description: str) -> None:
-        """Record annotators' spans as rejected (gold files), as one undoable change."""
+        """Record candidates (annotators' spans, or suggestions) as rejected, as one undoable change."""
         before = self.annotations.rejected
         known = {(item.annotator, item.span) for item in before}
         new = [item for item in rejections if (item.annotator, item.span) not in known]

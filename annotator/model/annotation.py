@@ -117,7 +117,10 @@ class Span(StrictModel):
     note: str | None = None
     group: Group = None
     origin: Origin = "manual"
-    source: Annotated[str | None, Field(description="Where an imported span came from.")] = None
+    source: Annotated[
+        str | None,
+        Field(description="Where an imported span came from (FILE#RECORD), or a suggested one (NAME@VERSION#ID)."),
+    ] = None
     adjudicated_from: AdjudicatedFrom = None
     created_by: Name
     created_at: Timestamp
@@ -170,15 +173,16 @@ class ForeignRecord(StrictModel):
 
 
 class Rejection(StrictModel):
-    """An annotator's span that the adjudicator left out of the gold file."""
+    """A candidate this file leaves out: an annotator's span the adjudicator rejected
+    (gold files), or a suggestion the annotator rejected."""
 
-    annotator: Name
+    annotator: Annotated[Name, Field(description="Whose span it is: an annotator, or a suggester's name.")]
     span: Identifier
     start: Count
     end: Count
     label: Label
     text: str
-    by: Annotated[Name, Field(description="The adjudicator.")]
+    by: Annotated[Name, Field(description="Who rejected it: the adjudicator, or the annotator.")]
     at: Timestamp
 
 
@@ -197,5 +201,6 @@ class AnnotationFile(StrictModel):
         list[ForeignRecord], Field(description="Records from other tools, kept for export; not editable.")
     ] = Field(default_factory=list)
     rejected: Annotated[
-        list[Rejection], Field(description="Gold files: annotators' spans the adjudicator rejected.")
+        list[Rejection],
+        Field(description="Candidates left out: annotators' spans (gold files) or suggestions, rejected."),
     ] = Field(default_factory=list)

@@ -15,12 +15,13 @@ Plain Python: the review screen, the tests and any script use the same logic.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Literal
 
 from annotator.model.annotation import AnnotationFile, AttributeValue, Rejection, SourceSpan, Span
+from annotator.model.suggestion_ref import SuggestionRef
 from annotator.review.groups import overlapping_runs
 
 Decision = Literal["accepted", "rejected"]
@@ -110,16 +111,17 @@ class Adjudication:
     def disagreements(self) -> list[Group]:
         return [group for group in self.groups if not group.agreed]
 
-    def decisions(self, gold_spans: Iterable[Span], rejected: Iterable[Rejection]) -> dict[Candidate, Decision]:
-        """How the gold file has settled each candidate it settles."""
+    def decisions(self, spans: Iterable[Span], rejected: Iterable[Rejection]) -> dict[Candidate, Decision]:
+        """How a file (a gold file, or an annotator's file for suggestions) has settled each
+        candidate it settles: a span that names the candidate's source, or a rejection of it."""
         decided: dict[Candidate, Decision] = {}
         for item in rejected:
             candidate = self._by_source.get((item.annotator, item.span))
             if candidate is not None:
                 decided[candidate] = "rejected"
-        for span in gold_spans:
-            for source in span.adjudicated_from or ():
-                candidate = self._by_source.get((source.annotator, source.span))
+        for span in spans:
+            for source in settled_sources(span):
+                candidate = self._by_source.get(source)
                 if candidate is not None:
                     decided[candidate] = "accepted"  # accepting wins over an older rejection
         return decided
@@ -136,6 +138,17 @@ class Adjudication:
     def open_agreed(self, decided: Mapping[Candidate, Decision]) -> list[Candidate]:
         """Agreed candidates not yet accepted (or rejected): what bulk accept takes."""
         return [c for c in self.candidates if self.is_agreed(c) and c not in decided]
+
+
+def settled_sources(span: Span) -> Iterator[tuple[str, str]]:
+    """(annotator, span id) of each candidate span `span` was accepted from: the annotators'
+    spans a gold span was adjudicated from, or the suggestion a suggested span came from."""
+    for source in span.adjudicated_from or ():
+        yield source.annotator, source.span
+    if span.origin == "suggested":
+        ref = SuggestionRef.parse(span.source)
+        if ref is not None and ref.suggestion is not None:
+            yield ref.suggester, ref.suggestion
 
 
 def rejection_of(candidate: Candidate, by: str, at: str) -> list[Rejection]:
