@@ -49,7 +49,9 @@ _NON_SPACE = re.compile(r"\S")
 _SPACE = re.compile(r"\s+")
 
 SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
-_NUMBER = (
+# One number expression as `token_at` reads it (a pattern string, uncompiled):
+# public so that the number suggester finds exactly what the `n` key tags.
+NUMBER = (
     r"(?:(?:US|A|C|HK|NZ)?[$€£¥₹]\s?)?"  # currency
     r"\d+(?:[.,]\d+)*"  # 2,000  3.5  1,234.56
     rf"(?:[\s-](?:{'|'.join(SCALE_WORDS)}))?"  # $100 million, $1.2 billion
@@ -58,7 +60,7 @@ _NUMBER = (
 )
 _ACRONYM = r"(?:[A-Za-z]\.){2,}"  # U.S.  a.m.
 _HYPHENATED = rf"{_WORD_PART}(?:-{_WORD_PART})*"
-_TOKEN = re.compile(f"{_NUMBER}|{_ACRONYM}|{_HYPHENATED}")
+_TOKEN = re.compile(f"{NUMBER}|{_ACRONYM}|{_HYPHENATED}")
 
 _TOKEN_LOOKBACK = 200
 _SENTENCE_WINDOW = 10_000
