@@ -45,8 +45,24 @@ LABEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 ATTRIBUTE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 COLOR = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]+(_[a-z0-9]+)*)$")
 ATTRIBUTE_TYPES = ("string", "number", "integer", "boolean", "enum")
-TOP_LEVEL_KEYS = ("annotator", "annotations", "documents", "labels", "keys", "theme", "limits")
+TOP_LEVEL_KEYS = (
+    "annotator",
+    "annotations",
+    "documents",
+    "suggestions",
+    "labels",
+    "keys",
+    "theme",
+    "limits",
+    "suggest",
+)
 LIMIT_KEYS = ("max_file_size",)
+SUGGEST_KEYS = ("on_open", "hedges")
+# Same as annotator.suggest.base.SUGGESTER_NAME; kept here so reading the config loads no suggester.
+SUGGESTER_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,47}")
+# The names of annotator.suggest.builtin.BUILTINS, for the same reason (a test keeps the two the same).
+BUILTIN_SUGGESTERS = ("quotes", "numbers", "hedges")
+MAX_HEDGE_LENGTH = 200
 SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB)?\s*$", re.IGNORECASE)
 SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 LABEL_KEYS = ("description", "key", "color", "attributes")
@@ -55,6 +71,15 @@ ATTRIBUTE_KEYS = ("type", "description", "values")
 
 class ConfigError(Exception):
     """A configuration problem; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class SuggestSettings:
+    """`[suggest]`: the suggesters `annotator annotate` runs when a document opens
+    (names of built-ins), and a project's own hedging words and phrases."""
+
+    on_open: tuple[str, ...] = ()
+    hedges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,10 +93,16 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None  # a Textual theme name; the UI checks it exists
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes read into memory from one file, at most
+    suggestions_dir: str = "suggestions"
+    suggest: SuggestSettings = field(default_factory=SuggestSettings)
 
     @property
     def annotations_path(self) -> Path:
         return self.root / self.annotations_dir
+
+    @property
+    def suggestions_path(self) -> Path:
+        return self.root / self.suggestions_dir
 
     @cached_property
     def area(self) -> Area:
@@ -292,6 +323,15 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
     documents = raw.get("documents", ["seeds"])
     if not (isinstance(documents, list) and all(isinstance(d, str) and d for d in documents)):
         raise fail("documents", "must be a list of folder paths")
+    suggestions_dir = raw.get("suggestions", "suggestions")
+    if not isinstance(suggestions_dir, str) or not suggestions_dir:
+        raise fail("suggestions", "must be a folder path")
+    if _nested(root, annotations_dir, suggestions_dir):
+        # suggestions/DOC-ID/NAME.json would be read as (and could replace) annotations/DOC-ID/NAME.json.
+        raise fail(
+            "suggestions",
+            f"must be a folder of its own, not the annotations folder {annotations_dir!r}, inside it or around it",
+        )
     labels = raw.get("labels", {})
     if not isinstance(labels, dict):
         raise fail("labels", "must be a table of labels")
@@ -303,6 +343,7 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
     if theme is not None and not (isinstance(theme, str) and theme.strip()):
         raise fail("theme", 'must be a theme name such as "textual-dark" or "textual-light"')
     max_file_size = _max_file_size(raw.get("limits", {}), fail)
+    suggest = _suggest_settings(raw.get("suggest", {}), fail)
     tagset = _build_tagset(labels, keymap, fail)
     _check_keymap(keymap, tagset, fail)
     return Config(
@@ -315,7 +356,15 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
         keymap=keymap,
         theme=theme,
         max_file_size=max_file_size,
+        suggestions_dir=suggestions_dir,
+        suggest=suggest,
     )
+
+
+def _nested(root: Path, first: str, second: str) -> bool:
+    """Whether two folders of the project are the same, or one lies in the other (as written)."""
+    a, b = (Path(os.path.normpath(root / folder)) for folder in (first, second))
+    return a == b or a.is_relative_to(b) or b.is_relative_to(a)
 
 
 def _parse_keymap(raw_keymap: dict[str, Any], fail) -> dict[str, str]:
@@ -371,6 +420,30 @@ def _max_file_size(limits: Any, fail) -> int:
         if 1 <= size < float("inf"):  # float() of 400 digits is inf, which int() refuses
             return int(size)
     raise fail("limits.max_file_size", 'must be a size in bytes, or with KB, MB or GB, such as "512 MB"')
+
+
+def _suggest_settings(table: Any, fail) -> SuggestSettings:
+    """`[suggest] on_open = ["quotes", ...]` and `hedges = ["as far as we know", ...]`."""
+    if not isinstance(table, dict):
+        raise fail("suggest", 'must be a table, e.g. [suggest] on_open = ["quotes", "numbers"]')
+    _reject_unknown(table, SUGGEST_KEYS, "suggest.", fail)
+    on_open = table.get("on_open", [])
+    if not (isinstance(on_open, list) and all(isinstance(n, str) and SUGGESTER_NAME.fullmatch(n) for n in on_open)):
+        raise fail("suggest.on_open", 'must be a list of suggester names, e.g. ["quotes", "numbers", "hedges"]')
+    unknown = [name for name in on_open if name not in BUILTIN_SUGGESTERS]
+    if unknown:
+        raise fail(
+            "suggest.on_open",
+            f"no built-in suggester {', '.join(map(repr, unknown))} (choose from: {', '.join(BUILTIN_SUGGESTERS)}); "
+            "other suggesters run with 'annotator suggest'",
+        )
+    hedges = table.get("hedges", [])
+    if not (isinstance(hedges, list) and all(isinstance(h, str) and h.strip() for h in hedges)):
+        raise fail("suggest.hedges", "must be a list of words or phrases")
+    long = next((h for h in hedges if len(h) > MAX_HEDGE_LENGTH), None)
+    if long is not None:
+        raise fail("suggest.hedges", f"a phrase has more than {MAX_HEDGE_LENGTH} characters: {long[:40]!r}...")
+    return SuggestSettings(tuple(dict.fromkeys(on_open)), tuple(" ".join(h.split()) for h in hedges))
 
 
 def _reject_unknown(table: dict[str, Any], allowed: tuple[str, ...], key: str, fail) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, KeysView, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -107,11 +107,13 @@ rejection_sort_key: Callable[[Rejection], tuple] = attrgetter("start", "end", "l
 
 
 class SpanTable(dict[str, Span]):
-    """Spans by id, also indexed by (start, end, label) so duplicate checks are O(1)."""
+    """Spans by id, also indexed by (start, end, label) so duplicate checks are O(1), and
+    knowing which were taken from a candidate (a suggestion, or an annotator's span in gold)."""
 
     def __init__(self, spans=()) -> None:
         super().__init__()
         self._by_range: dict[tuple[int, int, str], str] = {}
+        self._taken: set[str] = set()
         for span in spans:
             self[span.id] = span
 
@@ -121,16 +123,29 @@ class SpanTable(dict[str, Span]):
             del self._by_range[(old.start, old.end, old.label)]
         super().__setitem__(span_id, span)
         self._by_range.setdefault((span.start, span.end, span.label), span_id)
+        if span.origin == "suggested" or span.adjudicated_from:
+            self._taken.add(span_id)
+        else:
+            self._taken.discard(span_id)
 
     def __delitem__(self, span_id: str) -> None:
         old = self[span_id]
         super().__delitem__(span_id)
         if self._by_range.get((old.start, old.end, old.label)) == span_id:
             del self._by_range[(old.start, old.end, old.label)]
+        self._taken.discard(span_id)
 
     def holder(self, start: int, end: int, label: str) -> str | None:
         """The id of the span with exactly this range and label, if any."""
         return self._by_range.get((start, end, label))
+
+    def ranges(self) -> KeysView[tuple[int, int, str]]:
+        """The (start, end, label) of every span, as a live view."""
+        return self._by_range.keys()
+
+    def taken_from_candidates(self) -> list[Span]:
+        """The spans accepted from a suggestion or adjudicated from an annotator's span."""
+        return [self[span_id] for span_id in self._taken]
 
 
 class AnnotationSet:
