@@ -2,9 +2,11 @@
 
 The measures are defined in annotator.review.agreement. Gold files (named
 --gold, or adjudicated under any name: annotator.review.gold) are left out
-unless --include-gold, or unless --annotators names their annotator. Exit
-status: 0 done, 1 below --min-f1 or a file that could not be used, 2 usage or
-config error (including nothing to compare).
+unless --include-gold, or unless --annotators names their annotator. With
+--suggestions the stored suggestions are read too, each suggester as an
+annotator (annotator.suggest.store). Exit status: 0 done, 1 below --min-f1 or
+a file that could not be used, 2 usage or config error (including nothing to
+compare).
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ def run(args: argparse.Namespace) -> int:
     if args.min_f1 is not None and not 0.0 <= args.min_f1 <= 1.0:
         say(f"--min-f1 must be between 0 and 1, got {args.min_f1:g}")
         return EXIT_USAGE
+    if args.suggestions:
+        if not config.suggestions_path.is_dir():
+            say(f"--suggestions: no suggestions stored in {config.suggestions_path}; run 'annotator suggest' first")
+            return EXIT_USAGE
+        args.paths = _with_suggestions(args.paths, config)
     files = requested_files(args, config)
     if files is None:
         return EXIT_USAGE
@@ -73,6 +80,13 @@ def run(args: argparse.Namespace) -> int:
             say(f"overall {args.match} F1 {shown} is below --min-f1 {args.min_f1:g}")
             return EXIT_FINDINGS
     return bad_files
+
+
+def _with_suggestions(paths: list[str], config) -> list[str]:
+    """`paths` (default: the annotations folder, if there is one) and the suggestions folder: a
+    suggester's files (suggestions/DOC-ID/NAME.json) are annotation files by the suggester's name."""
+    given = list(paths) or [str(p) for p in (config.annotations_path,) if p.exists()]
+    return [*given, str(config.suggestions_path)]
 
 
 def _select(args: argparse.Namespace, found: Sequence[str], compared: Sequence[str]) -> list[str] | None:

@@ -8,9 +8,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.cli.main import EXIT_OK, EXIT_USAGE, project_config, say
+from annotator.cli.main import EXIT_OK, EXIT_USAGE, project_config, requested_documents, say
 from annotator.model.annotation import NAME_PATTERN
-from annotator.storage.documents import find_documents
 
 if TYPE_CHECKING:
     from annotator.ui.app import AnnotatorApp
@@ -39,27 +38,38 @@ def run(args: argparse.Namespace) -> int:
             "(it is also a file name); pass --annotator NAME"
         )
         return EXIT_USAGE
-    given = [Path(p) for p in args.paths] or [config.root / d for d in config.document_dirs]
-    missing = [str(p) for p in given if not p.exists()]
-    if missing:
-        say(f"no such file or folder: {', '.join(missing)}")
-        return EXIT_USAGE
-    documents: list[str] = []
-    root = config.root.resolve()
-    for path in find_documents(given):
-        try:
-            documents.append(path.resolve().relative_to(root).as_posix())
-        except ValueError:
-            say(f"{path} is outside the project root {root}; documents must be inside it")
-            return EXIT_USAGE
-    if not documents:
-        say(f"no documents (*.txt) found in {', '.join(map(str, given))}")
+    documents = requested_documents(args.paths, config)
+    if documents is None:
         return EXIT_USAGE
     out_dir = Path(args.out) if args.out else config.annotations_path
+    suggest = suggesters_on_open(args.suggest, config.suggest.on_open)
+    if suggest is None:
+        return EXIT_USAGE
 
     from annotator.ui.app import AnnotatorApp
 
-    return run_app(AnnotatorApp(documents, config, annotator, out_dir))
+    return run_app(AnnotatorApp(documents, config, annotator, out_dir, suggest=suggest))
+
+
+def suggesters_on_open(given: str | None, configured: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The built-ins to run as documents open: --suggest (or "none"), else the config's; None
+    after saying which name is not a built-in."""
+    from annotator.suggest.builtin import BUILTINS
+
+    if given is None:
+        names = configured
+    elif given.strip().lower() == "none":
+        return ()
+    else:
+        names = tuple(dict.fromkeys(name.strip() for name in given.split(",") if name.strip()))
+    unknown = [name for name in names if name not in BUILTINS]
+    if unknown:
+        say(
+            f"no built-in suggester {', '.join(map(repr, unknown))} (choose from: {', '.join(BUILTINS)}); "
+            "other suggesters run with 'annotator suggest', and their suggestions show when a document opens"
+        )
+        return None
+    return names
 
 
 def run_app(app: AnnotatorApp) -> int:

@@ -30,6 +30,7 @@ EXIT_USAGE = 2
 # subcommand -> module in annotator.cli with run(args) -> int
 COMMANDS = {
     "annotate": "annotate_cmd",
+    "suggest": "suggest_cmd",
     "validate": "validate_cmd",
     "schema": "schema_cmd",
     "export": "export_cmd",
@@ -96,6 +97,32 @@ def requested_files(args: argparse.Namespace, config) -> list | None:
     return annotation_paths(given, config) if given or config.annotations_path.exists() else []
 
 
+def requested_documents(paths: Sequence[str], config) -> list[str] | None:
+    """The documents (*.txt) of `paths` (default: the project's document folders), as paths
+    relative to the project root; None after saying what is wrong."""
+    from pathlib import Path
+
+    from annotator.storage.documents import find_documents
+
+    given = [Path(p) for p in paths] or [config.root / d for d in config.document_dirs]
+    missing = [str(p) for p in given if not p.exists()]
+    if missing:
+        say(f"no such file or folder: {', '.join(missing)}")
+        return None
+    documents: list[str] = []
+    root = config.root.resolve()
+    for path in find_documents(given):
+        try:
+            documents.append(path.resolve().relative_to(root).as_posix())
+        except ValueError:
+            say(f"{path} is outside the project root {root}; documents must be inside it")
+            return None
+    if not documents:
+        say(f"no documents (*.txt) found in {', '.join(map(str, given))}")
+        return None
+    return documents
+
+
 def searched_in(args: argparse.Namespace, config) -> str:
     """Where requested_files looked, for a message that found nothing."""
     return ", ".join(args.paths) or str(config.annotations_path)
@@ -123,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     annotate.add_argument(
         "--annotator", metavar="NAME", help="your name in the files (default: config, then login name)"
     )
+    annotate.add_argument(
+        "--suggest",
+        metavar="NAME[,NAME]",
+        help="run these built-in suggesters as each document opens (default: [suggest] on_open); 'none' for none",
+    )
     annotate.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
 
     validate = commands.add_parser(
@@ -135,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Exit 0 when clean, 1 with findings, 2 on a usage or config error."
         ),
     )
-    validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: the annotations folder)")
+    validate.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: the annotations and suggestions folders)"
+    )
     validate.add_argument(
         "--format", choices=("text", "json", "github", "junit"), default="text", help="output format (default: text)"
     )
@@ -150,10 +184,67 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--output", "-o", metavar="FILE", help="write the schema to FILE instead of stdout")
     schema.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated schema")
+    _add_suggest(commands)
     _add_export(commands)
     _add_import(commands)
     _add_review(commands)
     return parser
+
+
+def _add_suggest(commands) -> None:
+    suggest = commands.add_parser(
+        "suggest",
+        help="pre-annotate documents with suggesters: built-in rules, a spaCy pipeline, any command",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Run suggesters over documents and store their suggestions, one annotation file per suggester\n"
+            "and document under the suggestions folder (suggestions/DOC-ID/NAME.json). A suggestion is not\n"
+            "an annotator's span until that annotator accepts it in the UI (y), which records origin\n"
+            "'suggested' and the suggester's name and version; a rejection (x) is kept in the annotator's\n"
+            "file, so the suggestion does not come back. A suggester that fails (a time-out, a crash,\n"
+            "malformed output, a span off the text) stores nothing.\n"
+            "\n"
+            "built-in suggesters (--by): quotes (direct and reported speech, with the speaker), numbers\n"
+            "(with value and unit), hedges (a lexicon; add your own under [suggest] hedges).\n"
+            "\n"
+            "Exit status: 0 stored, 1 a suggester failed, 2 usage or config error."
+        ),
+        epilog=(
+            "examples:\n"
+            "  annotator suggest --by quotes,numbers,hedges\n"
+            "  annotator suggest seeds/ --spacy ./my_pipeline --map PERSON_QUOTE=quote --drop-unmapped\n"
+            "  annotator suggest --command 'python my_llm.py' --name llm --version 2 --map CLAIM=claim"
+        ),
+    )
+    suggest.add_argument(
+        "paths", nargs="*", metavar="PATH", help="documents or folders (default: the document folders)"
+    )
+    suggest.add_argument("--by", metavar="NAME[,NAME]", help="built-in suggesters: quotes, numbers, hedges")
+    suggest.add_argument("--spacy", metavar="PIPELINE", help="a spaCy pipeline: a folder or an installed package")
+    suggest.add_argument("--spans-key", metavar="KEY", help="spacy: take doc.spans[KEY] (default: 'sc', else doc.ents)")
+    suggest.add_argument(
+        "--command",
+        dest="suggester_command",  # not `command`: that is the subcommand's own dest
+        metavar="CMD",
+        help="a command that reads JSON Lines documents and writes JSON Lines spans",
+    )
+    suggest.add_argument(
+        "--plugin", metavar="NAME", help="a suggester installed under the annotator.suggesters entry points"
+    )
+    suggest.add_argument(
+        "--name", metavar="NAME", help="the name --command's (or --spacy's) suggestions are stored under"
+    )
+    suggest.add_argument("--version", dest="suggester_version", metavar="V", help="--command's version (default: 1)")
+    suggest.add_argument("--timeout", type=float, default=120.0, metavar="S", help="--command: seconds (default: 120)")
+    suggest.add_argument(
+        "--map", action="append", default=[], metavar="FROM=TO", help="map a suggested label onto the tag set's"
+    )
+    suggest.add_argument(
+        "--drop-unmapped",
+        action="store_true",
+        help="drop suggestions whose label is not in the tag set, and count them",
+    )
+    suggest.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
 
 
 def _add_export(commands) -> None:
@@ -267,6 +358,8 @@ def _add_review(commands) -> None:
             "label) and overlap match (same label, overlapping characters); Cohen's kappa over characters\n"
             "per label; Krippendorff's unitizing alpha per label; and a list of the disagreements.\n"
             "The gold (adjudicated) files are left out unless --include-gold.\n"
+            "With --suggestions each stored suggester (quotes, numbers, a model) is compared like an\n"
+            "annotator: name it and gold in --annotators to measure a model against the adjudicated spans.\n"
             "\n"
             "Exit status: 0 done (and above --min-f1), 1 below --min-f1 or bad files, 2 usage or config error."
         ),
@@ -274,7 +367,8 @@ def _add_review(commands) -> None:
             "examples:\n"
             "  annotator agree\n"
             "  annotator agree annotations/ --format json > agreement.json\n"
-            "  annotator agree --min-f1 0.8 --match overlap     # a CI gate"
+            "  annotator agree --min-f1 0.8 --match overlap     # a CI gate\n"
+            "  annotator agree --suggestions --annotators gold,quotes --match overlap"
         ),
     )
     agree.add_argument(
@@ -297,6 +391,11 @@ def _add_review(commands) -> None:
         help=f"the adjudicated annotator (default: {GOLD}); files with adjudicated spans are gold whatever their name",
     )
     agree.add_argument("--include-gold", action="store_true", help="compare the gold files like any annotator")
+    agree.add_argument(
+        "--suggestions",
+        action="store_true",
+        help="read the suggestions folder too: each suggester is compared like an annotator",
+    )
     agree.add_argument(
         "--disagreements",
         type=int,

@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if not files and not failed:
         say(f"no annotation files found in {searched_in(args, config)}")
 
-    report = build_stats(files, config.tagset.names())
+    report = build_stats(files, config.tagset.names(), _stored_suggestions(files, config))
     if args.format == "json":
         print(dumps_json(report))
     else:
@@ -41,6 +41,17 @@ def run(args: argparse.Namespace) -> int:
         say(f"{failed} file(s) could not be read and are not counted")
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _stored_suggestions(files, config) -> dict:
+    """Each document's stored suggestions (those made on the text the files annotate)."""
+    from annotator.suggest.store import load_for
+
+    found = {}
+    for file in files:
+        if file.document.id not in found:
+            found[file.document.id] = load_for(config, file.document)[0]
+    return found
 
 
 def _shown(path: Path) -> str:

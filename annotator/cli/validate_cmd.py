@@ -34,10 +34,12 @@ def run(args: argparse.Namespace) -> int:
     from annotator.config import ConfigError, configs_of
     from annotator.storage.paths import expand_paths
 
-    paths = [Path(p) for p in args.paths] or [config.annotations_path]
-    # A project without an annotations folder yet has no files to check; it is not
-    # an unreadable file. A path given on the command line must exist, though.
-    default_missing = not args.paths and not config.annotations_path.exists()
+    # By default the annotations and the stored suggestions. A project without those
+    # folders yet has no files to check; that is not an unreadable file. A path given
+    # on the command line must exist, though.
+    defaults = [config.annotations_path, config.suggestions_path]
+    paths = [Path(p) for p in args.paths] or [folder for folder in defaults if folder.exists()] or defaults[:1]
+    default_missing = not args.paths and not any(folder.exists() for folder in defaults)
     files = [] if default_missing else list(expand_paths(paths))
     try:
         configs = configs_of(files, config) if args.paths and not args.config else [config] * len(files)

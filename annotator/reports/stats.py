@@ -7,11 +7,13 @@ report) or lines of text, so it can be tested without files or a terminal.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.model.annotation import AnnotationFile
+from annotator.suggest.pending import SuggestionCounts, Suggestions
+from annotator.suggest.store import StoredSuggestions
 from annotator.text import display_text
 
 PER_CHARACTERS = 1000  # density is reported as spans per 1,000 characters
@@ -53,8 +55,15 @@ def density(spans: int, characters: int) -> float | None:
     return round(spans * PER_CHARACTERS / characters, 2)
 
 
-def build_stats(files: Iterable[AnnotationFile], labels: Sequence[str] = ()) -> dict[str, Any]:
-    """The report as a JSON-ready dict. `labels` (the tag set) are listed even with no spans."""
+def build_stats(
+    files: Iterable[AnnotationFile],
+    labels: Sequence[str] = (),
+    suggestions: Mapping[str, Sequence[StoredSuggestions]] | None = None,
+) -> dict[str, Any]:
+    """The report as a JSON-ready dict. `labels` (the tag set) are listed even with no spans.
+    `suggestions`: each document's stored suggestions, by document id, to count how each
+    annotator settled them."""
+    files = list(files)
     overall = _Tally()
     by_annotator: dict[str, _Tally] = {}
     documents: dict[str, dict[str, Any]] = {}
@@ -71,7 +80,7 @@ def build_stats(files: Iterable[AnnotationFile], labels: Sequence[str] = ()) -> 
         document["spans"] = sum(entry["spans"] for entry in document["annotators"].values())
         document["status"] = "done" if all(status == "done" for status in statuses) else "in_progress"
     documents_done = sum(document["status"] == "done" for document in documents.values())
-    return {
+    report = {
         "labels": {label: overall.labels[label] for label in all_labels},
         "annotators": {name: by_annotator[name].as_dict(all_labels) for name in sorted(by_annotator)},
         "documents": {doc_id: documents[doc_id] for doc_id in sorted(documents)},
@@ -86,6 +95,37 @@ def build_stats(files: Iterable[AnnotationFile], labels: Sequence[str] = ()) -> 
             "characters": overall.characters,
             "spans_per_1000_chars": density(overall.spans, overall.characters),
         },
+    }
+    counts = suggestion_counts(files, suggestions or {})
+    if counts:  # only a project with stored suggestions has the section
+        report["suggestions"] = counts
+    return report
+
+
+def suggestion_counts(
+    files: Sequence[AnnotationFile], suggestions: Mapping[str, Sequence[StoredSuggestions]]
+) -> dict[str, dict[str, dict[str, int]]]:
+    """suggester -> annotator -> suggested, accepted, rejected, marked and pending, over the
+    documents the annotator has a file of (each suggester counted on its own)."""
+    counts: dict[str, dict[str, SuggestionCounts]] = {}
+    for file in files:
+        for stored in suggestions.get(file.document.id, ()):
+            one = Suggestions.of([stored])
+            settled = one.settled(file.spans, file.rejected)
+            by_annotator = counts.setdefault(stored.suggester, {})
+            by_annotator[file.annotator] = by_annotator.get(file.annotator, SuggestionCounts()) + one.counts(settled)
+    return {
+        suggester: {
+            annotator: {
+                "suggested": c.suggested,
+                "accepted": c.accepted,
+                "rejected": c.rejected,
+                "marked": c.marked,
+                "pending": c.pending,
+            }
+            for annotator, c in sorted(by_annotator.items())
+        }
+        for suggester, by_annotator in sorted(counts.items())
     }
 
 
@@ -166,4 +206,17 @@ def render_table(report: dict[str, Any]) -> list[str]:
     header = ["document", "length", "annotators", *names, "status"]
     lines += _table(header, document_rows, left=frozenset({0, len(header) - 1}))
     lines.append("(spans per annotator; * = that annotator's file is in progress, - = no file)")
+    if report.get("suggestions"):
+        lines.append("")
+        rows = [
+            [suggester, annotator, c["suggested"], c["accepted"], c["rejected"], c["marked"], c["pending"]]
+            for suggester, by_annotator in report["suggestions"].items()
+            for annotator, c in by_annotator.items()
+        ]
+        lines += _table(
+            ["suggester", "annotator", "suggested", "accepted", "rejected", "marked", "pending"],
+            rows,
+            left=frozenset({0, 1}),
+        )
+        lines.append("(marked: the annotator made the same span another way)")
     return lines
