@@ -21,6 +21,9 @@ Where a binding is active (`Scope`):
   bound here too (`tag_bindings`);
 - SPAN_LIST: while the span list has the focus;
 - REVIEW: in `annotator review`, everywhere;
+- SUGGEST: in `annotator annotate` while the document has suggestions,
+  everywhere; on the review's keys, since the two never run together and
+  settle candidates the same way;
 - SEARCH: while the search bar's query line has the focus (enter, which
   the query line itself takes, also goes to the next match).
 
@@ -48,8 +51,9 @@ backspace, tab, enter and escape.
 Two bindings may share a key only when they are never active together
 (`active_together`): the text, the span list and the search bar each have
 their keys while they have the focus, one at a time, so a SPAN_LIST key may
-be a DOCUMENT key; APP and REVIEW keys are active everywhere, so they share
-with nothing, and a priority key (`KeyBinding.priority`) goes before every
+be a DOCUMENT key; APP, REVIEW and SUGGEST keys are active everywhere, so
+they share with nothing (but REVIEW and SUGGEST keys with each other, never
+active in one app), and a priority key (`KeyBinding.priority`) goes before every
 other. The search bar is the exception: its query line is where one types,
 and its own keys go before the app's there (ctrl+r toggles regex instead of
 redoing), so it may take an app key that is not a priority. A remapped key
@@ -76,6 +80,7 @@ class Scope(StrEnum):
     DOCUMENT = "document"
     SPAN_LIST = "span_list"
     REVIEW = "review"
+    SUGGEST = "suggest"
     SEARCH = "search"
 
 
@@ -90,6 +95,7 @@ class KeyBinding:
     scope: Scope
     priority: bool = False  # fires even when a focused widget binds the key
     key_display: str | None = None
+    follows: str | None = None  # takes the key `[keys]` gives this binding id, unless it names this one
 
     @property
     def group(self) -> str:
@@ -206,6 +212,23 @@ REVIEW_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("review.accept_agreed", "A", "accept_agreed", "accept agreed", Scope.REVIEW),
 )
 
+# The review's keys, for the same moves: settling suggestions is settling candidates.
+SUGGEST_BINDINGS: tuple[KeyBinding, ...] = tuple(
+    KeyBinding(f"suggest.{name}", review.key, action, description, Scope.SUGGEST, follows=review.id)
+    for review, (name, action, description) in zip(
+        REVIEW_BINDINGS,
+        (
+            ("next", "suggestion_next", "next suggestion"),
+            ("previous", "suggestion_previous", "prev suggestion"),
+            ("next_version", "suggestion_version", "next version"),
+            ("accept", "suggestion_accept", "accept suggestion"),
+            ("reject", "suggestion_reject", "reject suggestion"),
+            ("accept_label", "suggestion_accept_label", "accept all of label"),
+        ),
+        strict=True,
+    )
+)
+
 SEARCH_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("search.next", "down", "step(1)", "next match", Scope.SEARCH),
     KeyBinding("search.previous", "up", "step(-1)", "previous match", Scope.SEARCH),
@@ -228,6 +251,10 @@ FOOTER_ORDER: tuple[str, ...] = (
     "review.accept",
     "review.reject_rest",
     "review.accept_agreed",
+    "suggest.next",
+    "suggest.accept",
+    "suggest.reject",
+    "suggest.accept_label",
     "select.mark",
     "tag.*",
     "app.undo",
@@ -274,9 +301,11 @@ def tag_bindings(tagset: TagSet) -> list[KeyBinding]:
     return bindings
 
 
-def all_bindings(tagset: TagSet | None = None, *, review: bool = True) -> list[KeyBinding]:
-    """Every binding of the annotation app (and the review's), the tag keys of `tagset` included."""
+def all_bindings(tagset: TagSet | None = None, *, review: bool = True, suggest: bool = True) -> list[KeyBinding]:
+    """Every binding of the annotation app (with suggestions, and the review's), the tag keys of `tagset` included."""
     found = [*APP_BINDINGS, *DOCUMENT_BINDINGS, *SPAN_LIST_BINDINGS, *SEARCH_BINDINGS]
+    if suggest:
+        found += SUGGEST_BINDINGS
     if tagset is not None:
         found += tag_bindings(tagset)
     if review:
@@ -285,9 +314,13 @@ def all_bindings(tagset: TagSet | None = None, *, review: bool = True) -> list[K
 
 
 def remapped(bindings: Iterable[KeyBinding], keymap: Mapping[str, str]) -> Iterator[KeyBinding]:
-    """`bindings` with the keys `[keys]` gives their ids (several keys: one binding each)."""
+    """`bindings` with the keys `[keys]` gives their ids (several keys: one binding each). A binding
+    that follows another (the suggestion keys follow the review's) takes that one's keys unless
+    `[keys]` names it itself."""
     for binding in bindings:
         keys = keymap.get(binding.id)
+        if keys is None and binding.follows is not None:
+            keys = keymap.get(binding.follows)
         if keys is None:
             yield binding
         else:
@@ -340,10 +373,10 @@ def label_key_conflict(letter: str, keymap: Mapping[str, str] | None = None) -> 
 
     A label's key tags and its upper case jumps to the next span of the label,
     both while the text has the focus: neither may be a key bound in the app,
-    the text or the review. The span list binds keys of its own only while it
+    the text, the review or for suggestions. The span list binds keys of its own only while it
     has the focus, when the tag keys are not active, so its keys are free.
     Bindings are taken as `keymap` (`[keys]`) remaps them."""
-    for binding in remapped((*APP_BINDINGS, *DOCUMENT_BINDINGS, *REVIEW_BINDINGS), keymap or {}):
+    for binding in remapped((*APP_BINDINGS, *DOCUMENT_BINDINGS, *REVIEW_BINDINGS, *SUGGEST_BINDINGS), keymap or {}):
         character = key_character(binding.key)
         if character == letter:
             return f"{letter!r} is bound to {binding.id} ({binding.description})"
@@ -565,6 +598,7 @@ _WHERE = {
     Scope.DOCUMENT: "while the text has the focus",
     Scope.SPAN_LIST: "while the span list has the focus",
     Scope.REVIEW: "everywhere in `annotator review`",
+    Scope.SUGGEST: "everywhere while a document has suggestions",
     Scope.SEARCH: "while the search bar has the focus",
 }
 
@@ -574,7 +608,9 @@ def active_together(first: KeyBinding, second: KeyBinding) -> bool:
     if first.scope == second.scope:
         return True
     scopes = {first.scope, second.scope}
-    if not scopes & {Scope.APP, Scope.REVIEW}:
+    if scopes == {Scope.REVIEW, Scope.SUGGEST}:
+        return False  # the review shows no suggestions
+    if not scopes & {Scope.APP, Scope.REVIEW, Scope.SUGGEST}:
         return False  # the text, the span list and the search bar have the focus one at a time
     if Scope.SEARCH in scopes:
         return first.priority or second.priority  # the query line's own keys go first, but for a priority key
@@ -624,6 +660,15 @@ class KeyClash:
         return f"{binding.key!r} is already {what}; {when}: {fix}"
 
 
+def _without_twins(bindings: list[KeyBinding]) -> list[KeyBinding]:
+    """Leave out a binding on the same key as the one it follows (a suggestion key on its review
+    key): it clashes where that one does, and a clash is reported once, for the binding `[keys]` names."""
+    keys_of: dict[str, set[str]] = defaultdict(set)
+    for binding in bindings:
+        keys_of[binding.id].add(binding.key)
+    return [b for b in bindings if b.follows is None or b.key not in keys_of.get(b.follows, set())]
+
+
 def keymap_clashes(keymap: Mapping[str, str], tagset: TagSet | None = None) -> list[KeyClash]:
     """Where `keymap` (`[keys]`, in Textual's spelling) moves a binding of the app, the review or
     `tagset` onto a key that a binding active at the same time has, as the keymap leaves it, or that
@@ -636,7 +681,7 @@ def keymap_clashes(keymap: Mapping[str, str], tagset: TagSet | None = None) -> l
     labels: dict[str, str] = {}
     for label in tagset or ():
         labels[f"tag.{label.name}"] = labels[f"span.next_{label.name}"] = label.name
-    bindings = [*remapped(all_bindings(tagset), keymap), *TEXTUAL_BINDINGS]
+    bindings = _without_twins([*remapped(all_bindings(tagset), keymap), *TEXTUAL_BINDINGS])
     sharing: dict[str, list[KeyBinding]] = defaultdict(list)
     for binding in bindings:
         sharing[binding.key].append(binding)

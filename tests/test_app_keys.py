@@ -30,6 +30,7 @@ from annotator.storage import dumps
 from annotator.storage.documents import load_document
 from annotator.storage.journal import journal_path
 from annotator.storage.lock import lock_path
+from annotator.ui import app as app_module
 from annotator.ui.app import AnnotatorApp
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.messages import MessagesScreen
@@ -1017,6 +1018,21 @@ async def test_debounced_save_writes_while_running(scratch: Scratch) -> None:
         await wait_for(pilot, lambda: "saved" in status_text(app) and "unsaved" not in status_text(app), "saved")
         await wait_for(pilot, lambda: "✓ valid" in status_text(app), "the validity check")
         assert scratch.findings() == []
+
+
+@run_async
+async def test_a_file_not_written_yet_is_not_a_problem(scratch: Scratch, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check after opening used to read the new file before its first save: "✗ 1 problem"."""
+    monkeypatch.setattr(app_module, "SAVE_DELAY", 30.0)  # the first save comes long after that check
+    monkeypatch.setattr(app_module, "OPEN_CHECK_DELAY", 0.4)
+    app = scratch.app()
+    async with drive(app) as pilot:
+        await pilot.press("q")  # before the check that follows the opening
+        await pilot.pause(0.8)
+        assert not scratch.file().exists()
+        assert "problem" not in status_text(app)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "✓ valid" in status_text(app), "the validity check after the save")
 
 
 @run_async

@@ -13,6 +13,7 @@ from annotator.keys import (
     REVIEW_BINDINGS,
     SEARCH_BINDINGS,
     SPAN_LIST_BINDINGS,
+    SUGGEST_BINDINGS,
     all_bindings,
     footer_rank,
     key_character,
@@ -131,6 +132,8 @@ def test_key_character_knows_every_character_textual_names() -> None:
         ("search.regex", "app.redo_alt", False),  # the query line's keys go before the app's (ctrl+r)
         ("search.regex", "app.undo", True),  # ... but for a priority key
         ("span.delete", "app.quit", True),
+        ("suggest.accept", "span.delete", True),  # suggestions are settled from anywhere in the app
+        ("suggest.accept", "review.accept", False),  # the review shows no suggestions: one key scheme
     ],
 )
 def test_which_bindings_are_active_together(first: str, second: str, together: bool) -> None:
@@ -139,3 +142,33 @@ def test_which_bindings_are_active_together(first: str, second: str, together: b
     by_id = {binding.id: binding for binding in all_bindings(default_tagset())}
     assert active_together(by_id[first], by_id[second]) is together
     assert active_together(by_id[second], by_id[first]) is together
+
+
+def test_suggestions_are_settled_with_the_reviews_keys() -> None:
+    """One key scheme: next, previous, accept, reject and accept-all are the review's keys."""
+    review_keys = [binding.key for binding in REVIEW_BINDINGS]
+    assert [binding.key for binding in SUGGEST_BINDINGS] == review_keys
+    assert all(binding.follows == review.id for binding, review in zip(SUGGEST_BINDINGS, REVIEW_BINDINGS, strict=True))
+
+
+def test_a_review_key_remapped_in_the_config_moves_the_suggestion_key_too() -> None:
+    moved = {binding.id: binding.key for binding in remapped(SUGGEST_BINDINGS, {"review.accept": "enter"})}
+    assert moved["suggest.accept"] == "enter" and moved["suggest.reject"] == "x"
+    # Named itself, a suggestion key goes its own way.
+    own = {b.id: b.key for b in remapped(SUGGEST_BINDINGS, {"review.accept": "enter", "suggest.accept": "Y"})}
+    assert own["suggest.accept"] == "Y"
+
+
+def test_a_suggestion_key_may_not_take_a_label_key() -> None:
+    assert label_key_conflict("g", {}) is None
+    assert label_key_conflict("g", {"suggest.accept": "g"}) == "'g' is bound to suggest.accept (accept suggestion)"
+
+
+def test_a_suggestion_key_onto_a_text_key_clashes_once() -> None:
+    from annotator.keys import keymap_clashes
+
+    clashes = keymap_clashes({"review.accept": "d"}, default_tagset())
+    # `d` deletes a span in the text; the review's binding moves the suggestion's with it, and the
+    # clash is reported once, for the id the config names.
+    assert [clash.binding.id for clash in clashes] == ["review.accept"]
+    assert keymap_clashes({"suggest.accept": "d"}, default_tagset())[0].binding.id == "suggest.accept"

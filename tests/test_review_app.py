@@ -40,7 +40,7 @@ async def test_settle_every_disagreement_with_keys(project: Project) -> None:
         # The first disagreement: bob's claim over alice's and bob's number and alice's "may".
         assert "#1" in panel(app) and "nothing:" not in panel(app)
         assert app.session.cursor == span_of(TEXT, "About 42 people may come")[0]
-        kinds = {kind for _, _, kind in app.view._marks}
+        kinds = {kind for _, _, kind in app.view.marks}
         assert kinds == {"agreed", "current", "disputed"}
 
         await pilot.press("A")  # the quote and the number, which both marked

@@ -111,7 +111,7 @@ def status(app: AnnotatorApp) -> str:
 
 
 def search_marks(app: AnnotatorApp) -> list:
-    return [mark for mark in app.view._marks if mark[2] in (MarkKind.MATCH, MarkKind.MATCH_CURRENT)]
+    return [mark for mark in app.view.marks if mark[2] in (MarkKind.MATCH, MarkKind.MATCH_CURRENT)]
 
 
 @run_async

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -28,7 +29,7 @@ from annotator import prose
 from annotator.config import Config
 from annotator.editor.search import SearchError, SearchState
 from annotator.editor.session import Change, EditorSession
-from annotator.keys import APP_BINDINGS, KeyBinding, all_bindings
+from annotator.keys import APP_BINDINGS, SUGGEST_BINDINGS, KeyBinding, all_bindings
 from annotator.model.annotation import Span
 from annotator.model.document import Document, DocumentError, document_id_for
 from annotator.model.editing import EditError
@@ -47,11 +48,13 @@ from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.messages import RECENT_NOTICES, MessagesScreen, Notice
 from annotator.ui.screens.relabel import RelabelScreen
 from annotator.ui.screens.span_details import SpanDetails, SpanDetailsScreen
+from annotator.ui.suggesting import SUGGEST_ACTIONS, Suggesting
 from annotator.ui.widgets.document_view import DocumentView, MarkKind
 from annotator.ui.widgets.legend import Legend
 from annotator.ui.widgets.search_bar import SearchBar
 from annotator.ui.widgets.span_list import SpanList
 from annotator.ui.widgets.status_line import SaveState, StatusLine
+from annotator.ui.widgets.suggestion_panel import SuggestionPanel
 
 SAVE_DELAY = 0.5
 CHECK_DELAY = 2.0
@@ -67,14 +70,14 @@ class QueueItem:
     done: bool = False
 
 
-class AnnotatorApp(App[None]):
+class AnnotatorApp(Suggesting, App[None]):
     """Annotate a queue of documents with the keyboard."""
 
     TITLE = "annotator"
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "widgets/side_panel.tcss", "screens/screens.tcss"]
     COMMANDS = App.COMMANDS | {AnnotatorCommands}
 
-    BINDINGS: ClassVar[list[BindingType]] = textual_bindings(APP_BINDINGS)
+    BINDINGS: ClassVar[list[BindingType]] = textual_bindings((*APP_BINDINGS, *SUGGEST_BINDINGS))
     # Screen classes by width: below 72 columns the side panel hides by itself (app.tcss).
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (72, "-normal")]
 
@@ -84,9 +87,12 @@ class AnnotatorApp(App[None]):
         config: Config,
         annotator: str,
         out_dir: Path,
+        *,
+        suggest: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.config = config
+        self.suggest_on_open = tuple(suggest)  # built-in suggesters to run as each document opens
         self.tagset = config.tagset
         self.annotator = annotator
         self.out_dir = out_dir
@@ -122,6 +128,7 @@ class AnnotatorApp(App[None]):
 
     def compose_side(self, placeholder: EditorSession) -> ComposeResult:
         """The side panel's widgets."""
+        yield SuggestionPanel(id="suggestions")
         yield Legend(self.tagset, id="legend")
         yield SpanList(placeholder, id="spans")
 
@@ -205,6 +212,7 @@ class AnnotatorApp(App[None]):
         self.document = document
         self.work_file = work_file
         self._start_session()
+        self._find_suggestions(document)
         self.sub_title = document.meta.title or document.id
         if work_file.recovered:
             self.notify(
@@ -239,6 +247,7 @@ class AnnotatorApp(App[None]):
         self._save_state = SaveState.UNSAVED if work_file.dirty else SaveState.SAVED
         self._problems = None
         self._refresh_side()
+        self._suggestions_after_change()
 
     # -- the file changed on disk ------------------------------------------------
 
@@ -303,6 +312,7 @@ class AnnotatorApp(App[None]):
         # In the same frame as the text: a second frame right after it made the
         # next key wait for Textual's 60 fps pacing (undo p95 19 ms at 1 MB).
         self._apply_to_side(change)
+        self._suggestions_after_change()
         self._schedule_save()
 
     def _apply_to_side(self, change: Change) -> None:
@@ -336,6 +346,7 @@ class AnnotatorApp(App[None]):
             problems=self._problems,
             mark=session.anchor if session.marking else None,
             details=details_text(shown.attributes, shown.note) if shown is not None else "",
+            suggested=self.pending_suggestions,
         )
 
     def _span_here_quietly(self, spans_here: list[Span]) -> Span | None:
@@ -352,6 +363,7 @@ class AnnotatorApp(App[None]):
             return
         here = self.session.spans_at_cursor()
         self.span_list.highlight_span(here[0].id if here else None)
+        self._follow_cursor()
         self._update_status()
 
     def on_span_list_selected(self, message: SpanList.Selected) -> None:
@@ -414,8 +426,11 @@ class AnnotatorApp(App[None]):
         work_file = self.work_file
         if work_file is None:
             return
-        if not work_file.path.exists() and not work_file.dirty:
-            self._checked(work_file, 0)  # nothing written, nothing made: an empty file is valid
+        if not work_file.path.exists():
+            if not work_file.dirty:
+                self._checked(work_file, 0)  # nothing written, nothing made: an empty file is valid
+            # Else the first save is coming, and checks what it wrote: checked now, the file
+            # it has not written yet was "1 problem" (cannot read) for a moment.
             return
         self._validate_in_background(work_file, work_file.snapshot())
 
@@ -443,6 +458,8 @@ class AnnotatorApp(App[None]):
         # could delete the very span it edits. With a dialog up, let the key through.
         if action in ("undo", "redo") and self.screen.is_modal:
             return False
+        if action in SUGGEST_ACTIONS:  # hidden from the Footer while there are none
+            return self.suggestions is not None and not self.screen.is_modal
         return True
 
     # -- actions: editing -------------------------------------------------------
@@ -572,8 +589,7 @@ class AnnotatorApp(App[None]):
             except StorageError as err:
                 self._save_failed(str(err))
                 return
-            self._save_state = SaveState.SAVED
-            self._update_status()
+            self._saved(self.work_file)  # and checks what it wrote
             self.notify("Saved." if saved else "Nothing to save.", markup=False, timeout=2)
 
     # -- actions: queue and panels --------------------------------------------

@@ -69,8 +69,11 @@ class ReviewApp(AnnotatorApp):
         self._reviewing = True
         return True
 
+    def _find_suggestions(self, document) -> None:
+        """The review settles annotators' spans, not suggestions."""
+
     def key_bindings(self) -> list[KeyBinding]:
-        return all_bindings(self.tagset, review=True)
+        return all_bindings(self.tagset, review=True, suggest=False)
 
     def _start_session(self) -> None:
         super()._start_session()

@@ -32,6 +32,8 @@ INTRO = (
     "with no selection the word under the cursor is tagged. "
     "On a span: enter edits its note and attributes, r relabels, d deletes. "
     "ctrl+z undoes. / searches the text, ctrl+g goes to a line or @offset. "
+    "Suggestions (annotate --suggest) are double-underlined with ? in the gutter: "
+    "j/k go to the next/previous, y accepts, x rejects, A accepts all of a label. "
     "ctrl+l moves to the span list, esc back to the text. "
     "ctrl+p opens the command palette (go to a span, filter by label, theme). "
     "? or F1 shows this help."

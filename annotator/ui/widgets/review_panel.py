@@ -8,7 +8,7 @@ draws what it is given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -42,6 +42,29 @@ def _one_line(text: str, width: int) -> str:
     return shown if len(shown) <= width else shown[: width - 1] + "…"
 
 
+def append_versions(
+    text: Text, versions: Sequence[Candidate], highlighted: int, decided: Mapping[Candidate, str]
+) -> None:
+    """The versions of the group being settled, one block each: a pointer at the highlighted one,
+    how it is settled, its label and offsets, who marked it (annotators or suggesters), its text,
+    and the attributes where they differ between those who marked it."""
+    for index, version in enumerate(versions):
+        pointer = "▸" if index == highlighted else " "
+        mark = MARKS.get(decided.get(version), " ")
+        text.append(f"\n{pointer}{mark} {index + 1} ")
+        text.append(version.label, style="bold")
+        text.append(f" [{version.start}, {version.end})")
+        text.append(f"\n     {_one_line(', '.join(version.annotators), TEXT_WIDTH)}", style="italic")
+        text.append(f"\n     {_one_line(version.text, TEXT_WIDTH)}")
+        attributes = {a: dict(v) for a, v in version.attributes.items() if v}
+        differ = len({tuple(sorted(v.items())) for v in attributes.values()}) > 1
+        for who, values in attributes.items():
+            if differ or len(version.annotators) == 1:
+                shown = ", ".join(f"{k}={v!r}" for k, v in sorted(values.items()))
+                prefix = f"{who}: " if differ else ""
+                text.append(f"\n     {prefix}{_one_line(shown, TEXT_WIDTH)}", style="dim")
+
+
 class ReviewPanel(Static):
     """Settling annotators' disagreements into the gold file."""
 
@@ -62,20 +85,7 @@ class ReviewPanel(Static):
                 text.append("\nno disagreements here")
             return text
         text.append(f"\n#{state.number + 1} [{state.start}, {state.end})", style="bold")
-        decided = state.decided or {}
-        for index, version in enumerate(state.versions):
-            pointer = "▸" if index == state.highlighted else " "
-            mark = MARKS[decided.get(version)]
-            text.append(f"\n{pointer}{mark} {index + 1} ")
-            text.append(version.label, style="bold")
-            text.append(f" [{version.start}, {version.end})")
-            text.append(f"\n     {_one_line(', '.join(version.annotators), TEXT_WIDTH)}", style="italic")
-            text.append(f"\n     {_one_line(version.text, TEXT_WIDTH)}")
-            attributes = {a: dict(v) for a, v in version.attributes.items() if v}
-            if attributes and len({tuple(sorted(v.items())) for v in attributes.values()}) > 1:
-                for annotator, values in attributes.items():
-                    shown = ", ".join(f"{k}={v!r}" for k, v in sorted(values.items()))
-                    text.append(f"\n     {annotator}: {_one_line(shown, TEXT_WIDTH)}", style="dim")
+        append_versions(text, state.versions, state.highlighted, state.decided or {})
         if state.silent:
             text.append("\n   nothing: " + ", ".join(state.silent), style="italic")
         # Short lines: the panel is a third of the window, 28 columns at 80.

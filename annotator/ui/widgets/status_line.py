@@ -46,6 +46,7 @@ class StatusState:
     problems: int | None = None
     mark: int | None = None  # where `v` set the mark, while it selects
     details: str = ""  # attributes and note of the span under the cursor, made safe
+    suggested: int | None = None  # suggestions pending; None: the document has none
 
 
 def _single_line(text: str) -> str:
@@ -85,6 +86,7 @@ class StatusLine(ResolvedStyles):
         length: int = 0,
         mark: int | None = None,
         details: str = "",
+        suggested: int | None = None,
     ) -> None:
         """Show this state. `spans_here` lists labels innermost first (as
         `EditorSession.spans_at_cursor` gives them); they are shown outermost
@@ -102,6 +104,7 @@ class StatusLine(ResolvedStyles):
             problems=problems,
             mark=mark,
             details=details,
+            suggested=suggested,
         )
 
     def _style(self, name: str) -> Style:
@@ -138,6 +141,8 @@ class StatusLine(ResolvedStyles):
             fields.append((_single_line(CONTAINS.join(reversed(s.spans_here))), "", 4))
         if s.details:
             fields.append((_single_line(s.details[:DETAILS_LIMIT]), "", 3))
+        if s.suggested is not None:
+            fields.append((f"{s.suggested} suggested" if s.suggested else "suggestions settled", "dim", 4))
         saved_style = {SaveState.SAVED: "ok", SaveState.UNSAVED: "warning"}.get(s.saved, "error")
         fields.append((_single_line(s.saved), saved_style, 6))
         if s.problems is None:
