@@ -31,6 +31,16 @@ The last row, "right, autosave", tags a token, waits 0.45-0.75 s so that
 the app's debounced autosave starts, then times `right`: what a keypress
 costs while a save is under way.
 
+The "suggestions" scenario opens the same article and annotation file in a
+second app, with 10,000 pending suggestions of one suggester stored for it
+(tokens and phrases, some overlapping, none with the range and label of a
+span the file has; stored in a folder of their own, which the plain
+scenario's config does not name), and times the keys that settle them: j
+(next suggestion), y (accept), x (reject the rest of the group) and ctrl+z
+right after an untimed y ("undo accept"). Before a timed y, x or undo, j is
+pressed (untimed) until the highlighted suggestion is pending, so that each
+press settles one.
+
 Keys are posted 20-60 ms (random) after the previous key's frame; the first
 five of each kind are warm-up and not counted. Gen-2 garbage collections seen
 during each row are counted in the notes. The load average is printed: other
@@ -38,8 +48,8 @@ processes on the machine skew every figure.
 
 Not a test: it prints tables with PASS/MISS against the targets.
 
-    python benchmarks/ui_latency.py [--presses 60] [--sizes 120x40,200x60]
-        [--profile startup,pagedown,q,ctrl+z,autosave] [--gc-freeze] [--no-encode] [--keep]
+    python benchmarks/ui_latency.py [--presses 60] [--sizes 120x40,200x60] [--scenarios plain,suggestions]
+        [--profile startup,pagedown,q,ctrl+z,autosave,suggestions:y] [--gc-freeze] [--no-encode] [--keep]
 """
 
 from __future__ import annotations
@@ -58,7 +68,7 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
@@ -73,11 +83,14 @@ from textual._compositor import CompositorUpdate  # noqa: E402
 from textual.app import App  # noqa: E402
 from textual.screen import Screen  # noqa: E402
 
-from annotator.config import load_config  # noqa: E402
+from annotator.config import Config, load_config  # noqa: E402
 from annotator.model.annotation import SCHEMA_VERSION, AnnotationFile  # noqa: E402
 from annotator.model.audit import GENESIS_HASH, chain_hash, event_body  # noqa: E402
+from annotator.model.suggestion_ref import SuggestionRef  # noqa: E402
 from annotator.storage import dumps  # noqa: E402
 from annotator.storage.documents import load_document  # noqa: E402
+from annotator.suggest.base import Suggestion  # noqa: E402
+from annotator.suggest.store import load_for, store  # noqa: E402
 from annotator.ui.app import SAVE_DELAY, AnnotatorApp  # noqa: E402
 from annotator.ui.widgets.document_view import DocumentView  # noqa: E402
 from annotator.validation.engine import Validator  # noqa: E402
@@ -107,6 +120,21 @@ KEYS: list[tuple[str, str, str | None, float]] = [
     # debounced autosave (SAVE_DELAY after an edit) starts, then time `right`.
     (AUTOSAVE_ROW, "right", None, 16.0),
 ]
+
+# The suggestions scenario: the same article and annotation file, and 10,000 pending
+# suggestions of one suggester (stored, as `annotator suggest` stores them).
+SUGGESTION_COUNT = 10_000
+SUGGESTER = SuggestionRef("bench-suggester", "1")
+SUGGESTIONS_DIR = "bench-suggestions"  # not the project's: the plain scenario opens without them
+UNDO_ACCEPT_ROW = "undo accept"
+SUGGEST_KEYS: list[tuple[str, str, str | None, float]] = [
+    ("next (j)", "j", "j", 16.0),
+    ("accept (y)", "y", "y", 16.0),
+    ("reject (x)", "x", "x", 16.0),
+    # Each press: accept a suggestion with y (untimed), then time ctrl+z, which undoes it.
+    (UNDO_ACCEPT_ROW, "ctrl+z", None, 16.0),
+]
+SCENARIOS = {"plain": KEYS, "suggestions": SUGGEST_KEYS}
 
 # -- the project ------------------------------------------------------------
 
@@ -199,12 +227,33 @@ def build_annotations(text: str, document, rng: random.Random, count: int = SPAN
     )
 
 
+def build_suggestions(text: str, taken: set[tuple[int, int, str]], rng: random.Random) -> list[Suggestion]:
+    """`SUGGESTION_COUNT` suggestions on tokens and phrases, as `build_annotations` places
+    spans (some overlapping, so some groups hold several versions), none with the range and
+    label of one of the person's spans (`taken`): every one is pending."""
+    tokens = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+    labels = ["quote", "claim", "hedge", "number"]
+    found: dict[tuple[int, int, str], Suggestion] = {}
+    while len(found) < SUGGESTION_COUNT:
+        first = rng.randrange(len(tokens))
+        roll = rng.random()
+        length = 1 if roll < 0.8 else rng.randint(2, 6) if roll < 0.95 else rng.randint(8, 30)
+        last = min(len(tokens) - 1, first + length - 1)
+        start, end = tokens[first][0], tokens[last][1]
+        key = (start, end, rng.choice(labels))
+        if "\n" in text[start:end] or key in taken or key in found:
+            continue
+        found[key] = Suggestion(*key)
+    return list(found.values())
+
+
 @dataclass
 class Project:
     root: Path
     annotation_bytes: bytes
     paragraphs: int
     chars: int
+    suggestions_config: Config | None = None  # the project's config, its suggestions in SUGGESTIONS_DIR
 
     def fresh_out_dir(self, name: str) -> Path:
         """A new annotations folder holding a pristine copy of the file."""
@@ -237,6 +286,13 @@ def build_project(root: Path, seed: int) -> Project:
     config = load_config(start=root)
     findings = Validator(config).validate_file(path)
     validated = time.perf_counter()
+    suggestions_config = replace(config, suggestions_dir=SUGGESTIONS_DIR)
+    taken = {(span.start, span.end, span.label) for span in file.spans}
+    store(suggestions_config, document, SUGGESTER, build_suggestions(document.text, taken, rng))
+    stored, problems = load_for(suggestions_config, document)
+    if problems or len(stored[0].file.spans) != SUGGESTION_COUNT:
+        raise SystemExit(f"the generated suggestions did not store: {problems}")
+    suggested = time.perf_counter()
     paragraphs = document.text.count("\n\n") + 1
     print(
         f"project: {root}\n"
@@ -245,13 +301,15 @@ def build_project(root: Path, seed: int) -> Project:
         f"  annotations: {len(file.spans):,} spans, {len(file.history):,} events, {len(data) / 1e6:.1f} MB "
         f"({(spans_done - built) * 1000:.0f} ms)\n"
         f"  validation: {'valid' if not findings else f'{len(findings)} finding(s)'} "
-        f"({(validated - spans_done) * 1000:.0f} ms)"
+        f"({(validated - spans_done) * 1000:.0f} ms)\n"
+        f"  suggestions (scenario 'suggestions'): {SUGGESTION_COUNT:,} of {SUGGESTER}, stored in {SUGGESTIONS_DIR}/ "
+        f"({(suggested - validated) * 1000:.0f} ms)"
     )
     for finding in findings[:5]:
         print(f"    {finding}")
     if findings:
         raise SystemExit("the generated annotation file does not validate")
-    return Project(root, data, paragraphs, len(document.text))
+    return Project(root, data, paragraphs, len(document.text), suggestions_config)
 
 
 # -- instrumentation ----------------------------------------------------------
@@ -473,15 +531,30 @@ async def _to_untagged_token(app: AnnotatorApp, rng: random.Random) -> None:
             return
 
 
+async def _to_pending_suggestion(app: AnnotatorApp, rng: random.Random) -> None:
+    """j (untimed) until the highlighted suggestion is pending, so that every timed y
+    accepts one and every timed x rejects some. After y settles a group the app moves
+    on to the next by itself: then no j is needed."""
+    for _ in range(20):
+        candidate = app._suggestion_cursor.candidate() if app.suggestions is not None else None
+        if candidate is not None and candidate not in app._settled:
+            return
+        await press(app, "j", "j", gap(rng))
+
+
 async def run_key(app: App, rng: random.Random, name: str, key: str, character: str | None, count: int) -> list[Press]:
     results: list[Press] = []
     for i in range(count + WARMUP):
         if key == "q" or name == AUTOSAVE_ROW:
             await _to_untagged_token(app, rng)
+        if key in ("y", "x") or name == UNDO_ACCEPT_ROW:
+            await _to_pending_suggestion(app, rng)
         delay = gap(rng)
         if name == AUTOSAVE_ROW:
             await press(app, "q", "q", gap(rng))
             delay = rng.uniform(SAVE_DELAY - 0.05, SAVE_DELAY + 0.25)
+        if name == UNDO_ACCEPT_ROW:
+            await press(app, "y", "y", gap(rng))
         result = await press(app, key, character, delay)
         PROBE.open_result = result
         if i >= WARMUP:
@@ -501,7 +574,14 @@ def _count_frames(result: Press, until: int) -> None:
 
 
 async def measure_size(
-    project: Project, width: int, height: int, count: int, seed: int, profile: set[str], gc_freeze: bool
+    project: Project,
+    width: int,
+    height: int,
+    count: int,
+    seed: int,
+    profile: set[str],
+    gc_freeze: bool,
+    scenario: str = "plain",
 ) -> tuple[float | None, list[Row], dict[str, str]]:
     rng = random.Random(seed)
     probe = PROBE
@@ -509,8 +589,8 @@ async def measure_size(
     probe.handled.clear()
     probe.text_rendered = False
     probe.first_paint = None
-    out_dir = project.fresh_out_dir(f"{width}x{height}")
-    config = load_config(start=project.root)
+    out_dir = project.fresh_out_dir(f"{width}x{height}-{scenario}")
+    config = project.suggestions_config if scenario == "suggestions" else load_config(start=project.root)
     info: dict[str, str] = {}
     gc.collect()
     info["load"] = _load()
@@ -531,6 +611,15 @@ async def measure_size(
         view = app.query_one(DocumentView)
         info["rows"] = f"{view.layout_.row_count:,} wrapped rows at width {view.layout_.width}"
         check_started = time.perf_counter()
+        if scenario == "suggestions":
+            while app.suggestions is None and time.perf_counter() - check_started < 30:
+                await asyncio.sleep(0.005)
+            if app.suggestions is None:
+                raise SystemExit("the stored suggestions did not load within 30 s")
+            info["suggestions"] = (
+                f"{app.pending_suggestions:,} pending in {len(app.suggestions.groups):,} groups, shown "
+                f"{(time.perf_counter() - check_started) * 1000:.0f} ms after first paint"
+            )
         await settle(app)
         info["startup check"] = f"{(time.perf_counter() - check_started) * 1000:.0f} ms until background workers idle"
         frozen = gc.get_freeze_count()
@@ -539,21 +628,26 @@ async def measure_size(
             gc.collect()
             gc.freeze()
             info["gc"] += f"; benchmark froze {gc.get_freeze_count():,}"
-        for name, key, character, target in KEYS:
+        for name, key, character, target in SCENARIOS[scenario]:
             await settle(app, 0.7 if key == "ctrl+z" or name == AUTOSAVE_ROW else 0.2)
             spans_before = len(app.session.annotations.spans)
+            pending_before = app.pending_suggestions
             pauses_before = len(probe.gc_pauses)
             wanted = "autosave" if name == AUTOSAVE_ROW else key
-            profiler = cProfile.Profile() if wanted in profile or name in profile else None
+            profiler = (
+                cProfile.Profile() if {wanted, name, f"{scenario}:{wanted}", f"{scenario}:{name}"} & profile else None
+            )
             if profiler:
                 profiler.enable()
             presses = await run_key(app, rng, name, key, character, count)
             if profiler:
                 profiler.disable()
-                _print_profile(profiler, f"{name} at {width}x{height}", count + WARMUP)
+                _print_profile(profiler, f"{name} at {width}x{height} ({scenario})", count + WARMUP)
             extra = ""
             if key in ("q", "ctrl+z") or name == AUTOSAVE_ROW:
                 extra = f"spans {spans_before:,}→{len(app.session.annotations.spans):,}"
+            if scenario == "suggestions" and key != "j":
+                extra += f"{'; ' if extra else ''}pending {pending_before:,}→{app.pending_suggestions:,}"
             rows.append(Row(name, target, presses, probe.gc_pauses[pauses_before:], extra))
         await settle(app, 0.7)
         info["load"] += f" → {_load()}"
@@ -595,8 +689,11 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def print_table(width: int, height: int, first_paint: float | None, rows: list[Row], info: dict[str, str]) -> None:
-    print(f"\n== {width}x{height} ==  ({', '.join(f'{k}: {v}' for k, v in info.items())})")
+def print_table(
+    width: int, height: int, first_paint: float | None, rows: list[Row], info: dict[str, str], scenario: str = "plain"
+) -> None:
+    title = f"{width}x{height}" if scenario == "plain" else f"{width}x{height}, {scenario}"
+    print(f"\n== {title} ==  ({', '.join(f'{k}: {v}' for k, v in info.items())})")
     if first_paint is None:
         print("first paint: none within 30 s  MISS")
     else:
@@ -641,6 +738,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="120x40,200x60", help="terminal sizes, WxH, comma-separated")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="plain (the keys of editing) and/or suggestions (j, y, x, undo with 10,000 pending); default both",
+    )
+    parser.add_argument(
         "--profile", default="", help="run under cProfile: keys (e.g. pagedown,q,ctrl+z), 'autosave', 'startup'"
     )
     parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after loading if the app did not")
@@ -650,6 +752,9 @@ def main() -> None:
     if args.presses < 40:
         parser.error("--presses must be at least 40")
     sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
+    scenarios = [name.strip() for name in args.scenarios.split(",") if name.strip()]
+    if unknown := [name for name in scenarios if name not in SCENARIOS]:
+        parser.error(f"unknown scenario {unknown[0]!r} (choose from: {', '.join(SCENARIOS)})")
     PROBE.encode = not args.no_encode
     profile = {name.strip() for name in args.profile.split(",") if name.strip()}
     install_probe()
@@ -664,10 +769,11 @@ def main() -> None:
             f"Python {sys.version.split()[0]}"
         )
         for width, height in sizes:
-            first_paint, rows, info = asyncio.run(
-                measure_size(project, width, height, args.presses, args.seed, profile, args.gc_freeze)
-            )
-            print_table(width, height, first_paint, rows, info)
+            for scenario in scenarios:
+                first_paint, rows, info = asyncio.run(
+                    measure_size(project, width, height, args.presses, args.seed, profile, args.gc_freeze, scenario)
+                )
+                print_table(width, height, first_paint, rows, info, scenario)
     finally:
         if args.keep:
             print(f"\nkept {root}")
