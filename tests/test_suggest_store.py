@@ -275,3 +275,22 @@ def test_a_suggester_that_raises_is_reported_by_name_and_stores_nothing(project:
     with pytest.raises(SuggesterError, match=r"broken@1 on docs/b.txt: the suggester failed: KeyError: 'vocab'"):
         suggest_documents(project.config, documents, _Broken())
     assert not project.config.suggestions_path.exists()
+
+
+def test_built_ins_over_many_documents_find_in_other_processes_what_they_find_here(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.suggest import run as run_module
+    from annotator.suggest.builtin import BuiltinOptions, builtin
+
+    for number in range(7):
+        project.write_doc(f"docs/n{number}.txt", f"Officials said {number + 2},000 people may come, reportedly.\n")
+    documents = [load_document(project.root, f"docs/n{number}.txt") for number in range(7)]
+    hedges = builtin("hedges", BuiltinOptions(hedges=("officials said",)))
+    here = run_module._run(hedges, documents, Fitting(project.config.tagset), lambda: None)
+    monkeypatch.setattr(run_module, "PROCESS_MIN_CHARS", 0)
+    monkeypatch.setattr(run_module, "PROCESS_CHUNK", 3)
+    monkeypatch.setattr(run_module, "_cores", lambda: 2)
+    assert run_module._worth_processes(hedges, documents)
+    assert run_module._run(hedges, documents, Fitting(project.config.tagset), lambda: None) == here
+    assert any(item.start == 0 for item in here[0])  # the project's own phrase, in the other process too

@@ -67,6 +67,9 @@ class TextSuggester:
     version: str
     find: Callable[[str], list[Suggestion]]
     fast: bool = True
+    # Makes this suggester again in another process (a picklable callable), so long runs can
+    # use every core; None: it runs here only.
+    remake: Callable[[], TextSuggester] | None = None
 
     def suggest(self, documents: Iterable[DocumentInput]) -> Iterator[list[Suggestion]]:
         for document in documents:

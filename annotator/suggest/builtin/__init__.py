@@ -13,7 +13,8 @@ Each is a pure function of the text, loaded only when asked for.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 from annotator.suggest.base import SuggesterError, TextSuggester
 
@@ -36,5 +37,6 @@ def builtin(name: str, options: BuiltinOptions | None = None) -> TextSuggester:
     """The built-in suggester `name`. Each module has `suggester(options) -> TextSuggester`."""
     if name not in BUILTINS:
         raise SuggesterError(f"no built-in suggester {name!r} (choose from: {', '.join(BUILTINS)})")
+    options = options or BuiltinOptions()
     module = importlib.import_module(f"{__name__}.{BUILTINS[name][0]}")
-    return module.suggester(options or BuiltinOptions())
+    return replace(module.suggester(options), remake=partial(builtin, name, options))
