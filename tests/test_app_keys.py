@@ -124,15 +124,20 @@ class Scratch:
         return aset
 
 
-@pytest.fixture
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scratch:
+def scratch_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Scratch:
+    """A project in tmp_path/project with docs/a.txt holding `text`, made the working folder."""
     root = tmp_path / "project"
     root.mkdir()
     (root / "annotator.toml").write_text('documents = ["docs"]\n', encoding="utf-8")
     project = Scratch(root)
-    project.write_doc("a", TEXT)
+    project.write_doc("a", text)
     monkeypatch.chdir(root)
     return project
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scratch:
+    return scratch_project(tmp_path, monkeypatch, TEXT)
 
 
 # -- driving -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 import pytest
 from conftest import run_async
-from test_app_keys import ANNOTATOR, Scratch, drive, quit_app, wait_for
+from test_app_keys import ANNOTATOR, Scratch, drive, quit_app, scratch_project, wait_for
 
 from annotator.model.suggestion_ref import SuggestionRef
 from annotator.storage.documents import load_document
@@ -42,13 +42,7 @@ HEDGES = [span("may", "hedge"), span("reportedly", "hedge"), span("could", "hedg
 @pytest.fixture
 def plain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scratch:
     """A project with docs/a.txt and no suggestions."""
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "annotator.toml").write_text('documents = ["docs"]\n', encoding="utf-8")
-    project = Scratch(root)
-    project.write_doc("a", TEXT)
-    monkeypatch.chdir(root)
-    return project
+    return scratch_project(tmp_path, monkeypatch, TEXT)
 
 
 @pytest.fixture
