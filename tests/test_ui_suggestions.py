@@ -184,3 +184,20 @@ async def test_marks_changed_a_few_at_a_time_are_drawn_as_if_drawn_anew(suggeste
             view._index_marks()
             assert incremental == {row: sorted(marks) for row, marks in view._marks_by_row.items()}, key
             assert view.marks == sorted(view.marks)
+
+
+@run_async
+async def test_with_suggestions_the_footer_still_leads_with_help_and_quit_at_80_columns(suggested: Scratch) -> None:
+    """The panel names the suggestion keys; the Footer keeps what a newcomer needs first."""
+    from textual.widgets import Footer
+
+    app = suggested.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+        footer = app.query_one(Footer)
+        shown = [str(key.description) for key in footer.query("FooterKey") if key.region.width]
+        assert shown[:8] == ["mark", "quote", "claim", "hedge", "number", "undo", "help", "quit"]
+        assert shown[8:11] == ["next suggestion", "accept suggestion", "reject suggestion"]
+        panel = str(app.query_one(SuggestionPanel).render())
+        assert "j/k next/previous suggestion" in panel
+        await pilot.press("ctrl+q")
