@@ -32,7 +32,8 @@ BASE = (
     + [chr(c) for c in range(0x0300, 0x0320)]  # combining marks
     + [" ", "\n", ",", ".", "“", "”"]
 )
-INSERTED = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + ["é", "ß", "漢", "🙂", "\u0301"]
+INSERTED = [chr(c) for c in range(ord("A"), ord("Z") + 1)] + ["é", "ß", "漢", "🙂", "\u0358"]
+assert not set(BASE) & set(INSERTED)
 
 
 @dataclass(frozen=True)
