@@ -70,7 +70,7 @@ def test_dumps_layout(project: Project, sample: AnnotationSet) -> None:
     assert text.endswith("}\n") and not text.endswith("\n\n")
     lines = text.splitlines()
     assert lines[0] == "{"
-    assert lines[1] == '  "schema_version": 1,'
+    assert lines[1] == '  "schema_version": 2,'
     assert lines[2] == '  "document": {'
     assert lines[3].startswith('    "id": ')
     for line in lines:

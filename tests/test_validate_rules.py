@@ -137,7 +137,7 @@ def test_exact_line_col_of_attribute_key_and_value(project: Project) -> None:
 
 
 def test_exact_line_col_of_document_and_top_level(project: Project) -> None:
-    findings, _ = _hand(project, **{'"id": "a"': '"id": "b"', '"schema_version": 1': '"schema_version": 2'})
+    findings, _ = _hand(project, **{'"id": "a"': '"id": "b"', '"schema_version": 1': '"schema_version": 3'})
     a304 = one(findings, "A304")
     assert (a304.line, a304.col, a304.pointer) == (3, 22, "/document/id")
     a204 = one(findings, "A204")
@@ -255,6 +255,7 @@ CASES: dict[str, tuple[Case, str, str | None, int]] = {
     "A305": (_edit(_set(("document", "path"), "../a.txt")), "/document/path", '"../a.txt"', 0),
     "A401": (_edit(_set(("spans", 3, "end"), 1000)), "/spans/3/end", "1000", 0),
     "A402": (_edit(_set(("spans", 2, "text"), "43")), "/spans/2/text", '"43"', 0),
+    "A410": (_edit(_set(("spans", 2, "prefix"), "elsewhere ")), "/spans/2/prefix", '"elsewhere "', 0),
     "A403": (_edit(_set(("spans", 3, "label"), "opinion")), "/spans/3/label", '"opinion"', 0),
     "A404": (
         _edit(_set(("spans", 1, "attributes", "check_worthiness"), "urgent")),

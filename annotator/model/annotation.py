@@ -11,8 +11,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-SCHEMA_VERSION = 1
-SCHEMA_ID = "urn:annotator:schema:annotation-file:1"
+from annotator.anchoring.text_quote import CONTEXT
+
+# Version 2 adds each span's context (prefix, suffix), re-anchoring marks and orphaned spans;
+# version 1 files are read as they are and written as version 2.
+SCHEMA_VERSION = 2
+SCHEMA_VERSIONS = (1, 2)
+SCHEMA_ID = "urn:annotator:schema:annotation-file:2"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # Every pattern ends in `(?!\n)$`, not a bare `$`: Python's `$` also matches
@@ -26,7 +31,7 @@ SHA256_PATTERN = r"^[0-9a-f]{64}(?!\n)$"
 
 Origin = Literal["manual", "imported", "suggested", "adjudicated"]
 Status = Literal["in_progress", "done"]
-Operation = Literal["create", "relabel", "resize", "attributes", "note", "delete"]
+Operation = Literal["create", "relabel", "resize", "attributes", "note", "delete", "reanchor", "orphan"]
 
 
 def _integral_float_to_int(value: Any) -> Any:
@@ -37,15 +42,15 @@ def _integral_float_to_int(value: Any) -> Any:
 
 
 def _json_integer_literal(value: Any) -> Any:
-    # `Literal[1]` compares with `==`, so it would take `true` (True == 1);
-    # JSON Schema's `const` and `"type": "integer"` do not.
+    # `Literal[1, 2]` compares with `==`, so it would take `true` (True == 1);
+    # JSON Schema's `enum` and `"type": "integer"` do not.
     if isinstance(value, bool):
-        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": "1"})
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": "1 or 2"})
     return _integral_float_to_int(value)
 
 
 Count = Annotated[int, Field(ge=0), BeforeValidator(_integral_float_to_int)]
-SchemaVersion = Annotated[Literal[1], BeforeValidator(_json_integer_literal)]
+SchemaVersion = Annotated[Literal[1, 2], BeforeValidator(_json_integer_literal)]
 Timestamp = Annotated[str, Field(pattern=TIMESTAMP_PATTERN, description="UTC time, RFC 3339 with a Z suffix.")]
 Name = Annotated[str, Field(pattern=NAME_PATTERN, description="An annotator's name; also a file name.")]
 Identifier = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -105,6 +110,16 @@ AdjudicatedFrom = Annotated[
 ]
 
 
+class Reanchored(StrictModel):
+    """Where a changed span was before re-anchoring moved it onto edited text."""
+
+    start: Count
+    end: Count
+    text: Annotated[str, Field(description="The span's text before the document changed.")]
+    score: Annotated[float, Field(ge=0, le=1, description="How well the new place matched (1: exactly).")]
+    at: Timestamp
+
+
 class Span(StrictModel):
     """A labelled character range `[start, end)` in code points."""
 
@@ -122,6 +137,25 @@ class Span(StrictModel):
         Field(description="Where an imported span came from (FILE#RECORD), or a suggested one (NAME@VERSION#ID)."),
     ] = None
     adjudicated_from: AdjudicatedFrom = None
+    prefix: Annotated[
+        str | None,
+        Field(
+            max_length=CONTEXT,
+            description=(
+                "Up to 32 code points of the document before the span (fewer at its start), as the W3C "
+                "TextQuoteSelector's prefix: with `text` and `suffix`, how the span is found again when the "
+                "document changed. Derived from the document when the file is written."
+            ),
+        ),
+    ] = None
+    suffix: Annotated[
+        str | None,
+        Field(max_length=CONTEXT, description="Up to 32 code points of the document after the span."),
+    ] = None
+    reanchored: Annotated[
+        Reanchored | None,
+        Field(description="Set when re-anchoring placed the span on text that changed: review it, then clear it."),
+    ] = None
     created_by: Name
     created_at: Timestamp
     modified_by: Name
@@ -186,6 +220,15 @@ class Rejection(StrictModel):
     at: Timestamp
 
 
+class Orphan(StrictModel):
+    """A span that left `spans` because the document changed under it: kept, never dropped."""
+
+    span: Annotated[Span, Field(description="The span as it was, on the document's old text.")]
+    reason: str
+    at: Timestamp
+    by: Name
+
+
 class AnnotationFile(StrictModel):
     """The annotations of one annotator on one document."""
 
@@ -203,4 +246,8 @@ class AnnotationFile(StrictModel):
     rejected: Annotated[
         list[Rejection],
         Field(description="Candidates left out: annotators' spans (gold files) or suggestions, rejected."),
+    ] = Field(default_factory=list)
+    orphaned: Annotated[
+        list[Orphan],
+        Field(description="Spans re-anchoring could not place on the changed document, kept as they were."),
     ] = Field(default_factory=list)

@@ -6,8 +6,9 @@ event breaks every hash after it, so the trail cannot be rewritten silently.
 
 `replay_event` is the one statement of how an event follows from the span it
 changes: a create has no 'before' and makes a span that did not exist, a
-change or delete finds the span as its 'before' says, a delete has no
-'after', and an operation changes only its own fields. The validator
+change or delete finds the span as its 'before' says, a delete (or an
+orphan, which re-anchoring records when a span finds no place on a changed
+document) has no 'after', and an operation changes only its own fields. The validator
 (validation.audit_rules) replays whole trails with it, reporting each break
 and going on; the editor (AnnotationSet.apply_event) replays the recovery
 journal with it, refusing the first break.
@@ -32,7 +33,12 @@ FIELDS_CHANGED_BY: dict[str, frozenset[str]] = {
     "resize": frozenset({"start", "end", "text"}),
     "attributes": frozenset({"attributes"}),
     "note": frozenset({"note"}),
+    # The document changed under the span: it moved, or was placed on the text that replaced it.
+    "reanchor": frozenset({"start", "end", "text"}),
 }
+# Operations that take a span out of `spans`: deleted by a person, or orphaned by re-anchoring
+# (kept in the file's `orphaned` list).
+REMOVING = frozenset({"delete", "orphan"})
 
 
 STATE_FIELDS = ("start", "end", "label", "text", "attributes", "note", "group")
@@ -93,9 +99,9 @@ def replay_event(event: AuditEvent, current: SpanState | None) -> Step:
         problem = TrailBreak(
             f"'before' of this {event.op} does not match span {event.span!r} as the trail left it", "before"
         )
-    if event.op == "delete":
+    if event.op in REMOVING:
         if event.after is not None and problem is None:
-            problem = TrailBreak("a delete event must not have an 'after'", "after")
+            problem = TrailBreak(f"a {event.op} event must not have an 'after'", "after")
         return Step(True, None, frozenset(STATE_FIELDS), problem)
     if event.after is None:
         return Step(True, current, problem=problem or TrailBreak(f"a {event.op} event needs an 'after'"))

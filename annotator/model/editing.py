@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, KeysView, Mapping
+from collections.abc import Callable, KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
 
 from pydantic import ValidationError
 
+from annotator.anchoring.outcome import Outcome, Placement
+from annotator.anchoring.text_quote import context_of
 from annotator.model.annotation import (
     SCHEMA_VERSION,
     AnnotationFile,
@@ -19,6 +21,8 @@ from annotator.model.annotation import (
     ForeignRecord,
     Operation,
     Origin,
+    Orphan,
+    Reanchored,
     Rejection,
     SourceSpan,
     Span,
@@ -173,6 +177,8 @@ class AnnotationSet:
         # Kept as loaded: records from other tools, and (gold files) rejected candidates.
         self.foreign: list[ForeignRecord] = list(file.foreign)
         self.rejected: list[Rejection] = sorted(file.rejected, key=rejection_sort_key)
+        self.orphaned: list[Orphan] = list(file.orphaned)
+        self.schema_version = file.schema_version
         self.version = 0
         self._clock = clock
         self._make_id = make_id
@@ -186,7 +192,7 @@ class AnnotationSet:
 
     def to_file(self) -> AnnotationFile:
         return AnnotationFile(
-            schema_version=SCHEMA_VERSION,
+            schema_version=self.written_version(),
             document=self.document,
             annotator=self.annotator,
             status=self.status,
@@ -194,7 +200,25 @@ class AnnotationSet:
             history=list(self.history),
             foreign=list(self.foreign),
             rejected=list(self.rejected),
+            orphaned=list(self.orphaned),
         )
+
+    def written_version(self) -> int:
+        """The schema version to write: the file's own until it holds what only version 2 can
+        (a span's context, a re-anchoring mark, an orphan), so an old file read and written
+        unedited stays byte for byte."""
+        if self.schema_version == SCHEMA_VERSION or self.orphaned:
+            return SCHEMA_VERSION
+        if any(span.prefix is not None or span.reanchored is not None for span in self.spans.values()):
+            return SCHEMA_VERSION
+        return self.schema_version
+
+    def in_context(self, span: Span) -> Span:
+        """`span` with the context the text gives it (annotator.anchoring.text_quote)."""
+        prefix, suffix = context_of(self.text, span.start, span.end)
+        if (span.prefix, span.suffix) == (prefix, suffix):
+            return span
+        return span.model_copy(update={"prefix": prefix, "suffix": suffix})
 
     def now(self) -> str:
         """The time an edit made now would record."""
@@ -252,7 +276,7 @@ class AnnotationSet:
             }
         )
         event = self._append("create", span_id, None, after, origin, source, by, adjudicated_from)
-        span = span_created_by(event)
+        span = self.in_context(span_created_by(event))
         self.spans[span_id] = span
         self._known_ids.add(span_id)
         return span
@@ -330,6 +354,56 @@ class AnnotationSet:
         self.set_attributes(span_id, target.attributes)
         return self.set_note(span_id, target.note)
 
+    def reanchor(self, document: Document, placements: Sequence[Placement], *, by: str | None = None) -> list[str]:
+        """Carry the spans onto `document`, the new text of this set's document, as
+        `placements` (annotator.anchoring.outcome.place_spans) say; the ids of spans orphaned
+        here because another span of their label took their new place.
+
+        Each move is a "reanchor" event (before and after); a changed span is marked
+        `reanchored` with its old place and text, for review; an orphaned one leaves `spans`
+        by an "orphan" event and is kept in `orphaned` as it was. The document reference,
+        the text and every span's context are then the new document's."""
+        at = self._clock()
+        old = {p.id: self._get(p.id) for p in placements}
+        moving = [p for p in placements if p.outcome in (Outcome.MOVED, Outcome.CHANGED)]
+        for placement in moving:  # out of the range index first: two spans may trade places
+            del self.spans[placement.id]
+        self.text = document.text
+        self.document = DocumentRef(id=document.id, path=document.path, length=document.length, sha256=document.sha256)
+        crowded = []
+        for placement in placements:
+            span = old[placement.id]
+            if placement.outcome is Outcome.ORPHANED:
+                self._orphan(span, placement.reason, at, by)
+            elif placement.outcome is not Outcome.UNCHANGED:
+                assert placement.start is not None and placement.end is not None
+                if self.spans.holder(placement.start, placement.end, span.label) is not None:
+                    self.spans[span.id] = span  # put back, to leave by the trail
+                    self._orphan(span, f"another {span.label} span is already at its new place", at, by)
+                    crowded.append(span.id)
+                    continue
+                self._move(span, placement, at, by)
+        for span_id, span in list(self.spans.items()):
+            self.spans[span_id] = self.in_context(span)
+        self.version += 1
+        return crowded
+
+    def _move(self, span: Span, placement: Placement, at: str, by: str | None) -> None:
+        changes = {"start": placement.start, "end": placement.end, "text": placement.text}
+        after = _valid_state({**span.state().model_dump(), **changes})
+        event = self._append("reanchor", span.id, span.state(), after, span.origin, None, by)
+        update = {**changes, "modified_by": event.by, "modified_at": event.at}
+        if placement.outcome is Outcome.CHANGED:
+            update["reanchored"] = Reanchored(
+                start=span.start, end=span.end, text=span.text, score=min(1.0, placement.score or 0.0), at=at
+            )
+        self.spans[span.id] = span.model_copy(update=update)
+
+    def _orphan(self, span: Span, reason: str, at: str, by: str | None) -> None:
+        event = self._append("orphan", span.id, span.state(), None, span.origin, None, by)
+        del self.spans[span.id]
+        self.orphaned.append(Orphan(span=span, reason=reason or "no place on the new text", at=at, by=event.by))
+
     def apply_event(self, event: AuditEvent) -> None:
         """Replay an event recorded elsewhere (the recovery journal) onto this set.
 
@@ -356,11 +430,12 @@ class AnnotationSet:
             if step.changed & PLACEMENT_FIELDS:
                 self._check_placement(step.state, event)
             if current is None:
-                self.spans[event.span] = span_created_by(event)
+                self.spans[event.span] = self.in_context(span_created_by(event))
             else:
-                self.spans[event.span] = current.model_copy(
+                replayed = current.model_copy(
                     update={**step.state.model_dump(), "modified_by": event.by, "modified_at": event.at}
                 )
+                self.spans[event.span] = self.in_context(replayed) if step.changed & PLACEMENT_FIELDS else replayed
         self.history.append(event)
         self._known_ids.add(event.span)
         self.version += 1
@@ -387,6 +462,8 @@ class AnnotationSet:
         after = _valid_state({**before.model_dump(), **changes})
         event = self._append(op, span.id, before, after, "manual", None, by)
         updated = span.model_copy(update={**changes, "modified_by": event.by, "modified_at": event.at})
+        if "start" in changes:
+            updated = self.in_context(updated)
         self.spans[span.id] = updated
         return updated
 

@@ -304,11 +304,11 @@ def describe(event: AuditEvent) -> str:
     before, after = event.before, event.after
     if event.op == "create" and after is not None:
         return _whole(after)
-    if event.op == "delete" and before is not None:
+    if event.op in ("delete", "orphan") and before is not None:
         return _whole(before)
     if before is None or after is None:
         return ""
-    if event.op == "resize":
+    if event.op in ("resize", "reanchor"):
         return _moved(before, after)
     changes = []
     if before.label != after.label:

@@ -17,7 +17,7 @@ from annotator.storage.files import StorageError, atomic_write, read_file
 
 JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 # Top-level lists left out of a file when empty, as files written before they existed.
-OMITTED_WHEN_EMPTY = ("foreign", "rejected")
+OMITTED_WHEN_EMPTY = ("foreign", "rejected", "orphaned")
 
 
 class ConflictError(StorageError):
@@ -61,7 +61,10 @@ def canonical_dict(file: AnnotationFile) -> dict[str, Any]:
 
 
 def _sort_rejections(data: dict[str, Any]) -> dict[str, Any]:
+    """The rejections in a stable order, and each orphaned span's attributes sorted as a span's."""
     data["rejected"].sort(key=lambda r: (r["start"], r["end"], r["label"], r["annotator"], r["span"]))
+    for orphan in data.get("orphaned", ()):
+        _sorted_attributes(orphan["span"])
     return data
 
 

@@ -53,6 +53,7 @@ RULES: dict[str, Rule] = {
             "A span with origin 'adjudicated' names no source spans, or a span of another origin names some.",
         ),
         Rule("A409", "rejected-text-mismatch", "A rejected candidate's offsets or text do not match the document."),
+        Rule("A410", "context-mismatch", "A span's prefix or suffix is not the text around it in the document."),
         # Audit trail
         Rule("A501", "audit-hash-mismatch", "An audit event's hash does not chain: the trail was altered."),
         Rule("A502", "audit-sequence", "Audit events are not numbered 1, 2, 3, ... in order."),

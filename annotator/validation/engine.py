@@ -29,6 +29,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
+from annotator.anchoring.text_quote import context_of
 from annotator.config import Config
 from annotator.model.annotation import AnnotationFile, AuditEvent, DocumentRef, Span
 from annotator.model.document import UTF8_BOM, Document, DocumentError
@@ -306,6 +307,8 @@ class Validator:
                     f"{clip(_excerpt(text, start, end))}",
                     (*where, "text"),
                 )
+            elif text is not None:
+                yield from _context_problems(text, span, where)
             if span.label not in tagset:
                 yield Problem(
                     "A403", f"unknown label {span.label!r} (tag set: {', '.join(tagset.names())})", (*where, "label")
@@ -365,6 +368,15 @@ def _valid_events(raw: Any) -> list[AuditEvent] | None:
         return [AuditEvent.model_validate(item) for item in raw]
     except ValidationError:
         return None
+
+
+def _context_problems(text: str, span: Span, where: tuple) -> Iterator[Problem]:
+    """A410: a span's stored context is not what surrounds it in the document. It is how the span
+    is found again when the document changes, so a wrong one would misplace it then."""
+    prefix, suffix = context_of(text, span.start, span.end)
+    for name, stored, actual in (("prefix", span.prefix, prefix), ("suffix", span.suffix, suffix)):
+        if stored is not None and stored != actual:
+            yield Problem("A410", f"span {name} {clip(stored)} is not the document's {clip(actual)}", (*where, name))
 
 
 def _text_at(text: str, start: int, end: int, expected: str) -> bool:
