@@ -38,6 +38,7 @@ COMMANDS = {
     "agree": "agree_cmd",
     "review": "review_cmd",
     "history": "history_cmd",
+    "reanchor": "reanchor_cmd",
     "stats": "stats_cmd",
 }
 
@@ -188,7 +189,46 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(commands)
     _add_import(commands)
     _add_review(commands)
+    _add_reanchor(commands)
     return parser
+
+
+def _add_reanchor(commands) -> None:
+    reanchor = commands.add_parser(
+        "reanchor",
+        help="carry spans onto their document's edited text: moved, changed or orphaned, all audited",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "For every annotation file whose document changed since it was annotated, find each span on\n"
+            "the new text. The old text comes from --old, else from the project's git history (the\n"
+            "version with the SHA-256 the file recorded), else spans are found by their text and context.\n"
+            "A span no edit touched moves by the exact offset delta; a span an edit touched is placed on\n"
+            "the best match and marked for review (changed), or, below --threshold, kept in the file's\n"
+            "orphaned list. Each is an audited event; `annotator history` shows them.\n"
+            "\n"
+            "Exit status: 0 every span moved exactly, 1 some changed or were orphaned (or a file failed),\n"
+            "2 usage or config error."
+        ),
+        epilog=(
+            "examples:\n"
+            "  annotator reanchor --dry-run\n"
+            "  annotator reanchor annotations/doc-1 --old ~/doc-1-as-first-published.txt\n"
+            "  annotator reanchor --format json > reanchor.json"
+        ),
+    )
+    reanchor.add_argument(
+        "paths", nargs="*", metavar="PATH", help="annotation files or folders (default: the annotations folder)"
+    )
+    reanchor.add_argument("--old", metavar="FILE", help="the document's text as it was when annotated")
+    reanchor.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
+    reanchor.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    reanchor.add_argument(
+        "--threshold",
+        type=float,
+        metavar="T",
+        help="the match score (0-1) a changed span needs to be placed rather than orphaned (default: 0.75)",
+    )
+    reanchor.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
 
 
 def _add_suggest(commands) -> None:

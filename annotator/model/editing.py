@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, KeysView, Mapping, Sequence
+from collections.abc import Callable, Iterator, KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -82,6 +82,16 @@ def _first_error(err: ValidationError) -> str:
     error = err.errors(include_url=False)[0]
     where = ".".join(str(part) for part in error["loc"])
     return f"{where}: {error['msg']}" if where else error["msg"]
+
+
+def _placed_rejections(rejected: Sequence[Rejection], placements: Sequence[Placement]) -> Iterator[Rejection]:
+    by_id = {placement.id: placement for placement in placements}
+    for number, rejection in enumerate(rejected):
+        placement = by_id.get(str(number))
+        if placement is None or placement.outcome is Outcome.UNCHANGED:
+            yield rejection
+        elif placement.outcome is not Outcome.ORPHANED:
+            yield rejection.model_copy(update={"start": placement.start, "end": placement.end, "text": placement.text})
 
 
 def new_span_id() -> str:
@@ -354,7 +364,14 @@ class AnnotationSet:
         self.set_attributes(span_id, target.attributes)
         return self.set_note(span_id, target.note)
 
-    def reanchor(self, document: Document, placements: Sequence[Placement], *, by: str | None = None) -> list[str]:
+    def reanchor(
+        self,
+        document: Document,
+        placements: Sequence[Placement],
+        *,
+        rejections: Sequence[Placement] = (),
+        by: str | None = None,
+    ) -> list[str]:
         """Carry the spans onto `document`, the new text of this set's document, as
         `placements` (annotator.anchoring.outcome.place_spans) say; the ids of spans orphaned
         here because another span of their label took their new place.
@@ -362,7 +379,9 @@ class AnnotationSet:
         Each move is a "reanchor" event (before and after); a changed span is marked
         `reanchored` with its old place and text, for review; an orphaned one leaves `spans`
         by an "orphan" event and is kept in `orphaned` as it was. The document reference,
-        the text and every span's context are then the new document's."""
+        the text and every span's context are then the new document's. `rejections` place the
+        rejected candidates (ids "0", "1", ... in the order of `rejected`); one with no place
+        is dropped, as the candidate it rejected has none either."""
         at = self._clock()
         old = {p.id: self._get(p.id) for p in placements}
         moving = [p for p in placements if p.outcome in (Outcome.MOVED, Outcome.CHANGED)]
@@ -385,6 +404,8 @@ class AnnotationSet:
                 self._move(span, placement, at, by)
         for span_id, span in list(self.spans.items()):
             self.spans[span_id] = self.in_context(span)
+        if rejections:
+            self.rejected = sorted(_placed_rejections(self.rejected, rejections), key=rejection_sort_key)
         self.version += 1
         return crowded
 
