@@ -340,6 +340,15 @@ class WorkFile:
         return aside
 
 
+class DocumentChanged(OpenError):
+    """The annotation file was made on another text of its document: re-anchor it first
+    (annotator.storage.reanchor_files)."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 def _load(
     path: Path, document: Document, annotator: str, tagset: TagSet, area: Area | None, limit: int, **kwargs
 ) -> tuple[AnnotationSet, Fingerprint]:
@@ -352,8 +361,10 @@ def _load(
     except OSError as err:
         raise OpenError(f"cannot read {path}: {read_problem(err)}") from None
     if file.document.sha256 != document.sha256:
-        raise OpenError(
+        raise DocumentChanged(
             f"{path}: document changed since annotation: {document.path} no longer has the text these "
-            "spans were made on (SHA-256 differs); opening it would misplace them"
+            "spans were made on (SHA-256 differs); opening it would misplace them: re-anchor them "
+            "(annotator reanchor) first",
+            path,
         )
     return AnnotationSet(file, document.text, tagset=tagset, **kwargs), Fingerprint.of_bytes(raw)

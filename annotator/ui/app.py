@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from annotator import prose
+from annotator.anchoring.outcome import Outcome
 from annotator.config import Config
 from annotator.editor.search import SearchError, SearchState
 from annotator.editor.session import Change, EditorSession
@@ -37,7 +38,7 @@ from annotator.model.numbers import parse_number
 from annotator.storage import ConflictError, StorageError
 from annotator.storage.documents import load_document, load_meta
 from annotator.storage.files import OpenError
-from annotator.storage.work_file import Resolution, WorkFile
+from annotator.storage.work_file import DocumentChanged, Resolution, WorkFile
 from annotator.text import details_text, display_text
 from annotator.ui.bindings import FooterOrderScreen, HelpRows, help_sections, textual_bindings
 from annotator.ui.commands import AnnotatorCommands
@@ -68,6 +69,17 @@ class QueueItem:
     relative_path: str
     annotation_path: Path
     done: bool = False
+
+
+def _span_details(span: Span) -> str:
+    """What the status line says of the span under the cursor: its attributes and note, and, for a
+    span re-anchoring placed on changed text, what it said before, to review."""
+    details = details_text(span.attributes, span.note)
+    if span.reanchored is None:
+        return details
+    was = display_text(span.reanchored.text).replace("\n", " ")
+    was = was if len(was) <= 40 else was[:39] + "…"
+    return " · ".join(part for part in (f"re-anchored, review: was '{was}'", details) if part)
 
 
 class AnnotatorApp(Suggesting, App[None]):
@@ -199,6 +211,9 @@ class AnnotatorApp(Suggesting, App[None]):
                 area=self.config.area_for(item.annotation_path),
                 limit=self.config.max_file_size,
             )
+        except DocumentChanged as err:
+            self._offer_reanchor(position, document.id, err)
+            return True  # a question is pending: its answer opens the document or moves on
         except OpenError as err:
             self._open_failures.append(str(err))
             self.notify(
@@ -235,6 +250,52 @@ class AnnotatorApp(Suggesting, App[None]):
         # generations as usual but run full collections far less often.
         gc.set_threshold(700, 10, 10_000)
         return True
+
+    def _offer_reanchor(self, position: int, document_id: str, refused: DocumentChanged) -> None:
+        """The article changed since its annotations were made: offer to carry every file of it
+        (each annotator's and the gold file) onto the new text, then open it."""
+        files = sorted((self.out_dir / document_id).glob("*.json"))
+        message = (
+            f"{self.queue[position].relative_path} changed since it was annotated. Carry the spans of "
+            f"{len(files)} annotation file(s) onto the new text? Spans no edit touched move exactly; "
+            "those an edit touched are placed on the best match and marked for review; those with no "
+            "place are kept aside in the file. Every move is in the audit trail."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._reanchor_and_open(position, files)
+                return
+            self._open_failures.append(str(refused))
+            self.notify(display_text(str(refused)), title="not opened", severity="warning", markup=False, timeout=10)
+            if self.work_file is None and not self._open_next_available(1):
+                self._exit_with_nothing_open()
+
+        self.push_screen(ConfirmScreen("The article changed", message, "Re-anchor", "Not now"), answered)
+
+    def _reanchor_and_open(self, position: int, files: list[Path]) -> None:
+        from annotator.anchoring.matching import DEFAULT_THRESHOLD
+        from annotator.storage.reanchor_files import ReanchorError, reanchor_file
+
+        moved = changed = orphaned = 0
+        for path in files:
+            try:
+                done = reanchor_file(self.config, path, threshold=DEFAULT_THRESHOLD)
+            except ReanchorError as err:
+                self.notify(display_text(str(err)), title="not re-anchored", severity="error", markup=False)
+                continue
+            if done is not None:
+                moved += done.count(Outcome.MOVED) + done.count(Outcome.UNCHANGED)
+                changed += done.count(Outcome.CHANGED)
+                orphaned += done.count(Outcome.ORPHANED)
+        self.notify(
+            f"{moved} span(s) moved, {changed} changed (marked for review), {orphaned} orphaned (kept in the file)",
+            title="re-anchored",
+            markup=False,
+            timeout=10,
+        )
+        if not self._open(position) and self.work_file is None and not self._open_next_available(1):
+            self._exit_with_nothing_open()
 
     def _start_session(self) -> None:
         """Edit the work file's annotations: a new session over them, shown in the view and the side panel."""
@@ -345,7 +406,7 @@ class AnnotatorApp(Suggesting, App[None]):
             saved=self._save_state,
             problems=self._problems,
             mark=session.anchor if session.marking else None,
-            details=details_text(shown.attributes, shown.note) if shown is not None else "",
+            details=_span_details(shown) if shown is not None else "",
             suggested=self.pending_suggestions,
         )
 

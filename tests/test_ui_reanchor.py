@@ -1,0 +1,74 @@
+"""Opening an article that changed since it was annotated: the app offers to re-anchor every
+file of it, shows the result, opens it, and marks a span placed on changed text for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_async
+from test_app_keys import ANNOTATOR, Scratch, drive, quit_app, scratch_project, wait_for
+
+from annotator.storage.documents import load_document
+from annotator.ui.screens.confirm import ConfirmScreen
+
+OLD = (
+    "The minister said the bridge would reopen in the spring, after repairs.\n\n"
+    "Engineers counted 42 cracks in the supports of the eastern span last week.\n"
+)
+NEW = "Updated on Friday.\n\n" + OLD.replace("42 cracks", "45 cracks")
+
+
+@pytest.fixture
+def edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scratch:
+    """docs/a.txt annotated (two spans), then edited: a new first paragraph, a revised number."""
+    project = scratch_project(tmp_path, monkeypatch, OLD)
+    from annotator.model.editing import AnnotationSet
+    from annotator.storage.annotation_files import dumps
+
+    aset = AnnotationSet.new(load_document(project.root, "docs/a.txt"), ANNOTATOR, tagset=project.config.tagset)
+    aset.create(OLD.index("minister"), OLD.index("minister") + 8, "quote")
+    aset.create(OLD.index("42"), OLD.index("42") + 2, "number")
+    project.file().parent.mkdir(parents=True, exist_ok=True)
+    project.file().write_bytes(dumps(aset.to_file()))
+    project.write_doc("a", NEW)
+    return project
+
+
+@run_async
+async def test_a_changed_article_is_re_anchored_when_the_person_says_so(edited: Scratch) -> None:
+    app = edited.app()
+    async with drive(app) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer to re-anchor")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.session is not None, "the document, opened")
+        spans = {span.text: span for span in app.session.annotations.spans.values()}
+        assert spans["minister"].start == NEW.index("minister") and spans["minister"].reanchored is None
+        assert spans["45"].reanchored is not None and spans["45"].reanchored.text == "42"
+        await quit_app(pilot)
+    assert edited.findings() == []
+    assert [event["op"] for event in edited.saved()["history"]][-2:] == ["reanchor", "reanchor"]
+
+
+@run_async
+async def test_not_now_leaves_the_file_as_it_was(edited: Scratch) -> None:
+    before = edited.file().read_bytes()
+    app = edited.app()
+    async with drive(app) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer to re-anchor")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.return_code == 1, "the app leaving: nothing else to open")
+    assert edited.file().read_bytes() == before
+    assert "re-anchor them" in app.failure
+
+
+def test_the_status_line_tells_a_re_anchored_span_to_review() -> None:
+    from annotator.model.annotation import Reanchored, Span
+    from annotator.ui.app import _span_details
+
+    span = Span(
+        id="s1", start=0, end=2, label="number", text="45", created_by="a", created_at="2026-01-01T00:00:00Z",
+        modified_by="a", modified_at="2026-01-01T00:00:00Z",
+        reanchored=Reanchored(start=40, end=42, text="42", score=0.7, at="2026-01-01T00:00:00Z"),
+    )  # fmt: skip
+    assert _span_details(span) == "re-anchored, review: was '42'"
