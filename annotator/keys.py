@@ -189,6 +189,10 @@ DOCUMENT_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("span.shrink_end", "E", "app.resize('end', False)", "shrink end by a word", Scope.DOCUMENT),
     KeyBinding("span.grow_start", "b", "app.resize('start', True)", "grow start by a word", Scope.DOCUMENT),
     KeyBinding("span.shrink_start", "B", "app.resize('start', False)", "shrink start by a word", Scope.DOCUMENT),
+    # Spans re-anchoring placed on changed text (annotator reanchor): find each, fix it with the
+    # keys above or delete it, or accept it as it is.
+    KeyBinding("span.next_reanchored", "exclamation_mark", "app.next_reanchored", "next re-anchored", Scope.DOCUMENT),
+    KeyBinding("span.accept_reanchored", "equals_sign", "app.accept_reanchored", "accept re-anchored", Scope.DOCUMENT),
 )
 
 SPAN_LIST_BINDINGS: tuple[KeyBinding, ...] = (

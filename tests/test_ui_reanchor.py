@@ -12,11 +12,12 @@ from test_app_keys import ANNOTATOR, Scratch, drive, quit_app, scratch_project, 
 from annotator.storage.documents import load_document
 from annotator.ui.screens.confirm import ConfirmScreen
 
+LAST = "Traffic may return to normal in the spring, once the work is finished.\n"
 OLD = (
     "The minister said the bridge would reopen in the spring, after repairs.\n\n"
-    "Engineers counted 42 cracks in the supports of the eastern span last week.\n"
+    "Engineers counted 42 cracks in the supports of the eastern span last week.\n\n" + LAST
 )
-NEW = "Updated on Friday.\n\n" + OLD.replace("42 cracks", "45 cracks")
+NEW = "Updated on Friday.\n\n" + OLD.replace("42 cracks", "45 cracks").replace("\n" + LAST, "")
 
 
 @pytest.fixture
@@ -29,6 +30,7 @@ def edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scratch:
     aset = AnnotationSet.new(load_document(project.root, "docs/a.txt"), ANNOTATOR, tagset=project.config.tagset)
     aset.create(OLD.index("minister"), OLD.index("minister") + 8, "quote")
     aset.create(OLD.index("42"), OLD.index("42") + 2, "number")
+    aset.create(OLD.index("finished"), OLD.index("finished") + 8, "claim")
     project.file().parent.mkdir(parents=True, exist_ok=True)
     project.file().write_bytes(dumps(aset.to_file()))
     project.write_doc("a", NEW)
@@ -45,9 +47,21 @@ async def test_a_changed_article_is_re_anchored_when_the_person_says_so(edited: 
         spans = {span.text: span for span in app.session.annotations.spans.values()}
         assert spans["minister"].start == NEW.index("minister") and spans["minister"].reanchored is None
         assert spans["45"].reanchored is not None and spans["45"].reanchored.text == "42"
+        assert "finished" not in spans and [o.span.text for o in app.session.annotations.orphaned] == ["finished"]
+        await pilot.press("exclamation_mark")  # to the span to review
+        assert app.session.cursor == spans["45"].start
+        await pilot.press("equals_sign")  # accepted as it is
+        assert app.session.annotations.spans[spans["45"].id].reanchored is None
+        await pilot.press("ctrl+z")
+        assert app.session.annotations.spans[spans["45"].id].reanchored is not None
+        await pilot.press("ctrl+y", "ctrl+s")
         await quit_app(pilot)
+    saved = edited.saved()
     assert edited.findings() == []
-    assert [event["op"] for event in edited.saved()["history"]][-2:] == ["reanchor", "reanchor"]
+    assert [event["op"] for event in saved["history"]][-3:] == ["reanchor", "reanchor", "orphan"]
+    assert [span.get("reanchored") for span in saved["spans"]] == [None, None]
+    assert [orphan["span"]["text"] for orphan in saved["orphaned"]] == ["finished"]  # kept by the app's saves too
+    assert saved["schema_version"] == 2
 
 
 @run_async

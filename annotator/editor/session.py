@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotator.editor.span_index import SpanIndex
-from annotator.model.annotation import AttributeValue, Rejection, Span, SpanState
+from annotator.model.annotation import AttributeValue, Reanchored, Rejection, Span, SpanState
 from annotator.model.editing import AnnotationSet, EditError, Provenance
 from annotator.model.tagset import TagSet
 from annotator.prose import token_at, trim, word_at
@@ -49,6 +49,8 @@ class _Command:
     steps: list[Step] = field(default_factory=list)
     # Gold files: the rejected candidates before and after the command.
     rejected: tuple[list[Rejection], list[Rejection]] | None = None
+    # A re-anchored span reviewed: its id and the mark it had (None after).
+    reviewed: tuple[str, Reanchored] | None = None
 
 
 class EditorSession:
@@ -233,6 +235,27 @@ class EditorSession:
         command = _Command(description, rejected=(before, self.annotations.rejected))
         self._commit(command, self._change_for([], description, command.rejected))
 
+    def accept_reanchored(self, span_id: str) -> str:
+        """Accept a span re-anchoring placed on changed text, as it is now: its mark is cleared,
+        as one undoable change. EditError if it has no mark."""
+        span = self._span(span_id)
+        if span.reanchored is None:
+            raise EditError("this span was not re-anchored: nothing to review")
+        description = "accept re-anchored span"
+        command = _Command(description, reviewed=(span_id, span.reanchored))
+        self.index.replace(self.annotations.set_reanchored(span_id, None))
+        self._commit(command, Change(((span.start, span.end),), updated=(span_id,), description=description))
+        return description
+
+    def _apply_review(self, command: _Command, undo: bool) -> tuple[tuple[int, int], ...]:
+        """Put a reviewed span's mark back (undo) or clear it again (redo); the range it repaints."""
+        if command.reviewed is None:
+            return ()
+        span_id, mark = command.reviewed
+        span = self.annotations.set_reanchored(span_id, mark if undo else None)
+        self.index.replace(span)
+        return ((span.start, span.end),)
+
     def undo(self) -> str | None:
         if not self._undo:
             return None
@@ -247,8 +270,9 @@ class EditorSession:
             raise
         if command.rejected is not None:
             self.annotations.set_rejected(command.rejected[0])
+        reviewed = self._apply_review(command, undo=True)
         self._redo.append(command)
-        self._emit(self._change_for(replay.steps, f"undo {command.description}", command.rejected))
+        self._emit(self._change_for(replay.steps, f"undo {command.description}", command.rejected, reviewed))
         return command.description
 
     def redo(self) -> str | None:
@@ -265,8 +289,9 @@ class EditorSession:
             raise
         if command.rejected is not None:
             self.annotations.set_rejected(command.rejected[1])
+        reviewed = self._apply_review(command, undo=False)
         self._undo.append(command)
-        self._emit(self._change_for(replay.steps, f"redo {command.description}", command.rejected))
+        self._emit(self._change_for(replay.steps, f"redo {command.description}", command.rejected, reviewed))
         return command.description
 
     @property
@@ -294,7 +319,7 @@ class EditorSession:
             self._emit(self._change_for(replay.steps, description))
 
     def _commit(self, command: _Command, change: Change) -> None:
-        if command.steps or command.rejected is not None:
+        if command.steps or command.rejected is not None or command.reviewed is not None:
             self._undo.append(command)
             self._redo.clear()
             self._emit(change)
@@ -358,8 +383,9 @@ class EditorSession:
         steps: list[Step],
         description: str,
         rejected: tuple[list[Rejection], list[Rejection]] | None = None,
+        reviewed: tuple[tuple[int, int], ...] = (),
     ) -> Change:
-        ranges, added, removed, updated = [], [], [], []
+        ranges, added, removed, updated = list(reviewed), [], [], []
         if rejected is not None:
             ranges.extend((item.start, item.end) for item in set(rejected[0]) ^ set(rejected[1]))
         for step in steps:

@@ -409,6 +409,17 @@ class AnnotationSet:
         self.version += 1
         return crowded
 
+    def set_reanchored(self, span_id: str, mark: Reanchored | None) -> Span:
+        """Mark a span as placed on changed text (a Reanchored), or clear the mark once a person
+        has reviewed it. The span's own content does not change, so there is no event."""
+        span = self._get(span_id)
+        if span.reanchored == mark:
+            return span
+        updated = span.model_copy(update={"reanchored": mark})
+        self.spans[span_id] = updated
+        self.version += 1
+        return updated
+
     def _move(self, span: Span, placement: Placement, at: str, by: str | None) -> None:
         changes = {"start": placement.start, "end": placement.end, "text": placement.text}
         after = _valid_state({**span.state().model_dump(), **changes})

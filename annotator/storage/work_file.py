@@ -104,6 +104,9 @@ class WorkFile:
         self._lock = lock
         self._saved_seq, self._saved_status, self._saved_rejected = saved
         self._saved_version: int | None = None  # of the last snapshot saved by this session
+        # Spans still marked for review after re-anchoring: accepting one changes no span's
+        # content and makes no event, but must still be saved.
+        self._saved_marks = _review_marks(annotations.spans.values())
         self.recovered = len(annotations.history) - self._saved_seq
         self._journaled = len(annotations.history)
         self._journaled_status = annotations.status
@@ -171,6 +174,7 @@ class WorkFile:
             len(aset.history) != self._saved_seq
             or aset.status != self._saved_status
             or aset.rejected != self._saved_rejected
+            or _review_marks(aset.spans.values()) != self._saved_marks
         )
 
     def record(self) -> None:
@@ -201,7 +205,7 @@ class WorkFile:
     def file_from(self, snapshot: Snapshot) -> AnnotationFile:
         aset = self.annotations
         return AnnotationFile(
-            schema_version=1,
+            schema_version=aset.written_version(),
             document=aset.document,
             annotator=aset.annotator,
             status=snapshot.status,
@@ -209,6 +213,7 @@ class WorkFile:
             history=snapshot.history,
             foreign=aset.foreign,
             rejected=aset.rejected if snapshot.rejected is None else snapshot.rejected,
+            orphaned=aset.orphaned,
         )
 
     def save(self, snapshot: Snapshot | None = None) -> bool:
@@ -223,8 +228,14 @@ class WorkFile:
             snapshot = self.snapshot()
         history, status, version = snapshot.history, snapshot.status, snapshot.version
         rejected = self.annotations.rejected if snapshot.rejected is None else snapshot.rejected
+        marks = _review_marks(snapshot.spans)
         with self._save_lock:
-            if len(history) == self._saved_seq and status == self._saved_status and rejected == self._saved_rejected:
+            if (
+                len(history) == self._saved_seq
+                and status == self._saved_status
+                and rejected == self._saved_rejected
+                and marks == self._saved_marks
+            ):
                 # Nothing new to write; but a file replaced under the session (an older copy
                 # put back) has lost what was saved, and quitting now would lose it for good.
                 self._check_unchanged_on_disk()
@@ -246,6 +257,7 @@ class WorkFile:
             self._saved_seq = len(history)
             self._saved_status = status
             self._saved_rejected = rejected
+            self._saved_marks = marks
             if version is not None:
                 self._saved_version = version
             self.last_error = None
@@ -338,6 +350,11 @@ class WorkFile:
             data = dumps(self.file_from(self.snapshot()))
         create_new(aside, data, what="copy of the version not kept")
         return aside
+
+
+def _review_marks(spans) -> frozenset[str]:
+    """The ids of the spans marked for review after re-anchoring."""
+    return frozenset(span.id for span in spans if span.reanchored is not None)
 
 
 class DocumentChanged(OpenError):

@@ -628,6 +628,27 @@ class AnnotatorApp(Suggesting, App[None]):
             return
         self.view.focus_span(span.id)
 
+    def action_next_reanchored(self) -> None:
+        """To the next span re-anchoring placed on changed text, after the cursor (wrapping)."""
+        session = self.session
+        if session is None:
+            return
+        marked = sorted(
+            (span for span in session.annotations.spans.values() if span.reanchored is not None),
+            key=lambda span: (span.start, span.end, span.id),
+        )
+        if not marked:
+            self.notify("No re-anchored span left to review.", markup=False, timeout=3)
+            return
+        after = [span for span in marked if span.start > session.cursor]
+        self.view.focus_span((after or marked)[0].id)
+        self.notify(f"{len(marked)} re-anchored span(s) to review: = accepts, d deletes.", markup=False, timeout=3)
+
+    def action_accept_reanchored(self) -> None:
+        span = self._span_here()
+        if span is not None and self._edit(self.session.accept_reanchored, span.id) is not None:
+            self.view.focus_span(span.id, move_cursor=False)
+
     def action_undo(self) -> None:
         if self.session is not None:
             description = self._edit(self.session.undo)
