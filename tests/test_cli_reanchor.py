@@ -64,6 +64,7 @@ def test_with_the_old_text_from_git_every_span_moves_exactly(project: Project, c
     code, out, _ = run(["reanchor"], capsys)
     assert code == EXIT_OK, out
     assert "(old text from git); 0 unchanged, 3 moved, 0 changed, 0 orphaned (were written)" in out
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["moved"] * 3  # every span, listed
     assert {text: span["start"] for text, span in spans(path).items()} == {
         needle: len(INSERTED) + OLD.index(needle) for needle in ("minister", "42", "reportedly")
     }

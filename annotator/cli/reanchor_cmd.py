@@ -73,6 +73,13 @@ def _read_old(path: Path) -> str | None:
     return None
 
 
+_LISTED_FIRST = ("changed", "orphaned", "moved", "unchanged")
+
+
+def _clip(text: str, room: int = 60) -> str:
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
 def _shown(path: Path) -> str:
     """`path` relative to the working folder when it is inside it, as validate shows paths."""
     try:
@@ -100,18 +107,21 @@ def _print(reports: list[Reanchored], format: str, dry_run: bool) -> None:
             + ", ".join(f"{counts[name]} {name}" for name in ("unchanged", "moved", "changed", "orphaned"))
             + f" ({verb} written)" * (not dry_run)
         )
-        for placement in report.placements:
-            if placement.outcome.value in ("changed", "orphaned"):
-                old = placement.old
-                where = (
-                    f"-> [{placement.start}, {placement.end}) {display_text(repr(placement.text))}"
-                    if placement.outcome.value == "changed"
-                    else f"({placement.reason})"
-                )
-                print(
-                    f"  {placement.outcome.value:<8} {placement.id} [{old.start}, {old.end}) "
-                    f"{display_text(repr(old.text))} {where}"
-                )
+        # Changed and orphaned first: they are what a person must look at; then every move.
+        for placement in sorted(report.placements, key=lambda p: _LISTED_FIRST.index(p.outcome.value)):
+            if placement.outcome.value == "unchanged":
+                continue
+            old = placement.old
+            if placement.outcome.value == "orphaned":
+                where = f"({placement.reason})"
+            elif placement.outcome.value == "changed":
+                where = f"-> [{placement.start}, {placement.end}) {display_text(repr(placement.text))}"
+            else:
+                where = f"-> [{placement.start}, {placement.end})"
+            print(
+                f"  {placement.outcome.value:<8} {placement.id} [{old.start}, {old.end}) "
+                f"{display_text(repr(_clip(old.text)))} {where}"
+            )
         for dropped in report.dropped_rejections:
             old = dropped.old
             print(
