@@ -76,6 +76,9 @@ class PaletteApp(App[None]):
     def action_show_messages(self) -> None:
         self.calls.append(("show_messages",))
 
+    def action_show_orphans(self) -> None:
+        self.calls.append(("show_orphans",))
+
 
 async def search(app: App, query: str) -> list[Hit]:
     provider = AnnotatorCommands(app.screen)
@@ -147,10 +150,10 @@ async def test_label_filter_commands() -> None:
 async def test_other_commands_call_the_app() -> None:
     app = PaletteApp()
     async with app.run_test(size=SIZE):
-        for query in ("next undone document", "toggle span list", "change theme"):
+        for query in ("next undone document", "toggle span list", "change theme", "orphaned spans"):
             hits = await search(app, query)
             max(hits, key=lambda hit: hit.score).command()
-    assert app.calls == [("next_undone",), ("toggle_span_list",), ("change_theme",)]
+    assert app.calls == [("next_undone",), ("toggle_span_list",), ("change_theme",), ("show_orphans",)]
 
 
 @run_async

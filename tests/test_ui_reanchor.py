@@ -86,3 +86,41 @@ def test_the_status_line_tells_a_re_anchored_span_to_review() -> None:
         reanchored=Reanchored(start=40, end=42, text="42", score=0.7, at="2026-01-01T00:00:00Z"),
     )  # fmt: skip
     assert _span_details(span) == "re-anchored, review: was '42'"
+
+
+@run_async
+async def test_an_orphan_is_placed_on_the_selection_or_let_go_and_undo_takes_either_back(edited: Scratch) -> None:
+    from annotator.ui.screens.orphans import OrphansScreen
+
+    app = edited.app()
+    async with drive(app) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer to re-anchor")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.session is not None, "the document, opened")
+        aset = app.session.annotations
+        [orphan] = aset.orphaned
+        app.action_show_orphans()
+        await wait_for(pilot, lambda: isinstance(app.screen, OrphansScreen), "the orphans")
+        await pilot.press("enter")  # nothing selected: it cannot be placed
+        assert aset.orphaned == [orphan] and orphan.span.id not in aset.spans
+        # Select "span last week" and place it there.
+        start = NEW.index("span last week")
+        app.session.move_to(start)
+        app.session.move_to(start + len("span last week"), extend=True)
+        app.action_show_orphans()
+        await wait_for(pilot, lambda: isinstance(app.screen, OrphansScreen), "the orphans again")
+        await pilot.press("enter")
+        placed = aset.spans[orphan.span.id]
+        assert (placed.text, placed.label, aset.orphaned) == ("span last week", "claim", [])
+        await pilot.press("ctrl+z")
+        assert orphan.span.id not in aset.spans and aset.orphaned == [orphan]
+        app.action_show_orphans()
+        await wait_for(pilot, lambda: isinstance(app.screen, OrphansScreen), "the orphans once more")
+        await pilot.press("d")
+        assert aset.orphaned == []
+        await pilot.press("ctrl+z")
+        assert aset.orphaned == [orphan]
+        await pilot.press("ctrl+y", "ctrl+s")
+        await quit_app(pilot)
+    saved = edited.saved()
+    assert "orphaned" not in saved and edited.findings() == []

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from annotator.editor.span_index import SpanIndex
-from annotator.model.annotation import AttributeValue, Reanchored, Rejection, Span, SpanState
+from annotator.model.annotation import AttributeValue, Orphan, Reanchored, Rejection, Span, SpanState
 from annotator.model.editing import AnnotationSet, EditError, Provenance
 from annotator.model.tagset import TagSet
 from annotator.prose import token_at, trim, word_at
@@ -51,6 +51,8 @@ class _Command:
     rejected: tuple[list[Rejection], list[Rejection]] | None = None
     # A re-anchored span reviewed: its id and the mark it had (None after).
     reviewed: tuple[str, Reanchored] | None = None
+    # The spans re-anchoring orphaned, before and after the command.
+    orphaned: tuple[list[Orphan], list[Orphan]] | None = None
 
 
 class EditorSession:
@@ -247,8 +249,33 @@ class EditorSession:
         self._commit(command, Change(((span.start, span.end),), updated=(span_id,), description=description))
         return description
 
+    def restore_orphan(self, number: int) -> Span:
+        """Place orphan `number` on the selection, as one undoable change. EditError without one."""
+        if self.selection is None:
+            raise EditError("select where the span belongs first, then place it")
+        start, end = self.selection
+        before = list(self.annotations.orphaned)
+        command = _Command("place an orphaned span")
+        span = self.annotations.restore_orphan(number, start, end)
+        self.index.add(span)
+        command.steps.append(Step(span.id, None, span.state()))
+        command.orphaned = (before, list(self.annotations.orphaned))
+        self._commit(command, self._change_for(command.steps, command.description))
+        return span
+
+    def drop_orphan(self, number: int) -> str:
+        """Let orphan `number` go (it stays in the audit trail), as one undoable change."""
+        before = list(self.annotations.orphaned)
+        after = [item for index, item in enumerate(before) if index != number]
+        self.annotations.set_orphaned(after)
+        command = _Command("drop an orphaned span", orphaned=(before, after))
+        self._commit(command, Change((), description=command.description))
+        return command.description
+
     def _apply_review(self, command: _Command, undo: bool) -> tuple[tuple[int, int], ...]:
         """Put a reviewed span's mark back (undo) or clear it again (redo); the range it repaints."""
+        if command.orphaned is not None:
+            self.annotations.set_orphaned(command.orphaned[0] if undo else command.orphaned[1])
         if command.reviewed is None:
             return ()
         span_id, mark = command.reviewed
@@ -319,7 +346,7 @@ class EditorSession:
             self._emit(self._change_for(replay.steps, description))
 
     def _commit(self, command: _Command, change: Change) -> None:
-        if command.steps or command.rejected is not None or command.reviewed is not None:
+        if command.steps or command.rejected is not None or command.reviewed is not None or command.orphaned:
             self._undo.append(command)
             self._redo.clear()
             self._emit(change)

@@ -420,6 +420,31 @@ class AnnotationSet:
         self.version += 1
         return updated
 
+    def restore_orphan(self, number: int, start: int, end: int) -> Span:
+        """Place orphan `number` at `[start, end)` of the text, where a person says it belongs: it
+        comes back with its id, label, attributes, note and provenance, by a create event."""
+        orphan = self.orphaned[number]
+        old = orphan.span
+        span = self.create(
+            start,
+            end,
+            old.label,
+            attributes=old.attributes,
+            note=old.note,
+            origin=old.origin,
+            source=old.source,
+            span_id=old.id,
+            group=old.group,
+            adjudicated_from=old.adjudicated_from,
+        )
+        self.orphaned = [item for index, item in enumerate(self.orphaned) if index != number]
+        return span
+
+    def set_orphaned(self, orphaned: list[Orphan]) -> None:
+        """Replace the orphaned spans (a person dropped one, or an undo put it back)."""
+        self.orphaned = list(orphaned)
+        self.version += 1
+
     def _move(self, span: Span, placement: Placement, at: str, by: str | None) -> None:
         changes = {"start": placement.start, "end": placement.end, "text": placement.text}
         after = _valid_state({**span.state().model_dump(), **changes})

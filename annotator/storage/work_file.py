@@ -106,7 +106,7 @@ class WorkFile:
         self._saved_version: int | None = None  # of the last snapshot saved by this session
         # Spans still marked for review after re-anchoring: accepting one changes no span's
         # content and makes no event, but must still be saved.
-        self._saved_marks = _review_marks(annotations.spans.values())
+        self._saved_marks = _review_marks(annotations.spans.values(), annotations.orphaned)
         self.recovered = len(annotations.history) - self._saved_seq
         self._journaled = len(annotations.history)
         self._journaled_status = annotations.status
@@ -174,7 +174,7 @@ class WorkFile:
             len(aset.history) != self._saved_seq
             or aset.status != self._saved_status
             or aset.rejected != self._saved_rejected
-            or _review_marks(aset.spans.values()) != self._saved_marks
+            or _review_marks(aset.spans.values(), aset.orphaned) != self._saved_marks
         )
 
     def record(self) -> None:
@@ -228,7 +228,7 @@ class WorkFile:
             snapshot = self.snapshot()
         history, status, version = snapshot.history, snapshot.status, snapshot.version
         rejected = self.annotations.rejected if snapshot.rejected is None else snapshot.rejected
-        marks = _review_marks(snapshot.spans)
+        marks = _review_marks(snapshot.spans, self.annotations.orphaned)
         with self._save_lock:
             if (
                 len(history) == self._saved_seq
@@ -352,9 +352,11 @@ class WorkFile:
         return aside
 
 
-def _review_marks(spans) -> frozenset[str]:
-    """The ids of the spans marked for review after re-anchoring."""
-    return frozenset(span.id for span in spans if span.reanchored is not None)
+def _review_marks(spans, orphaned) -> frozenset[str]:
+    """What a person reviews after re-anchoring and no event records: the spans still marked,
+    and the orphans still kept. Settling one must still be saved."""
+    marked = {span.id for span in spans if span.reanchored is not None}
+    return frozenset(marked | {f"orphan:{orphan.span.id}" for orphan in orphaned})
 
 
 class DocumentChanged(OpenError):

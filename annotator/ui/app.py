@@ -47,6 +47,7 @@ from annotator.ui.screens.conflict import ConflictScreen
 from annotator.ui.screens.goto import GotoScreen
 from annotator.ui.screens.help import HelpScreen
 from annotator.ui.screens.messages import RECENT_NOTICES, MessagesScreen, Notice
+from annotator.ui.screens.orphans import OrphanAction, OrphanChoice, OrphansScreen
 from annotator.ui.screens.relabel import RelabelScreen
 from annotator.ui.screens.span_details import SpanDetails, SpanDetailsScreen
 from annotator.ui.suggesting import SUGGEST_ACTIONS, Suggesting
@@ -288,8 +289,9 @@ class AnnotatorApp(Suggesting, App[None]):
                 moved += done.count(Outcome.MOVED) + done.count(Outcome.UNCHANGED)
                 changed += done.count(Outcome.CHANGED)
                 orphaned += done.count(Outcome.ORPHANED)
+        orphans_hint = "; place or drop them with ctrl+p › Orphaned spans" if orphaned else ""
         self.notify(
-            f"{moved} span(s) moved, {changed} changed (marked for review), {orphaned} orphaned (kept in the file)",
+            f"{moved} span(s) moved, {changed} changed (marked for review: !), {orphaned} orphaned{orphans_hint}",
             title="re-anchored",
             markup=False,
             timeout=10,
@@ -724,6 +726,24 @@ class AnnotatorApp(Suggesting, App[None]):
 
     def action_show_messages(self) -> None:
         self.push_screen(MessagesScreen(self.notices))
+
+    def action_show_orphans(self) -> None:
+        session = self.session
+        if session is None or not session.annotations.orphaned:
+            self.notify("No orphaned spans in this file.", markup=False, timeout=3)
+            return
+
+        def chosen(choice: OrphanChoice | None) -> None:
+            if choice is None or self.session is not session:
+                return
+            if choice.action is OrphanAction.PLACE:
+                span = self._edit(session.restore_orphan, choice.number)
+                if isinstance(span, Span):
+                    self.view.focus_span(span.id, move_cursor=False)
+            else:
+                self._edit(session.drop_orphan, choice.number)
+
+        self.push_screen(OrphansScreen(session.annotations.orphaned, session.selection is not None), chosen)
 
     def action_toggle_span_list(self) -> None:
         # Classes, not `display`: below 72 columns the CSS hides the panel by

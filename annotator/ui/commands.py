@@ -174,6 +174,11 @@ class AnnotatorCommands(Provider):
         commands.append(
             PaletteCommand("Recent messages", app.action_show_messages, "What the notifications said, newest first")
         )
+        commands.append(
+            PaletteCommand(
+                "Orphaned spans", app.action_show_orphans, "Spans re-anchoring found no place for: place or drop them"
+            )
+        )
         if getattr(app, "adjudication", None) is not None:  # reviewing: the adjudication commands too
             commands += [
                 PaletteCommand("Next disagreement", app.action_next_disagreement, "Go to the next disagreement"),
