@@ -79,3 +79,29 @@ def test_an_old_file_read_and_written_unedited_keeps_its_version(project: Projec
     # The first span made with context makes it a version 2 file.
     reread.create(4, 12, "quote")
     assert reread.to_file().schema_version == SCHEMA_VERSION
+
+
+def test_a_rejected_candidate_with_no_place_is_kept_not_dropped(project: Project) -> None:
+    from annotator.model.annotation import Rejection
+
+    project.write_doc("docs/b.txt", OLD_TEXT)
+    aset = project.new_set("docs/b.txt")
+    sentence = "Traffic may return to normal, reportedly, once the work is finished."
+    at = OLD_TEXT.index(sentence)
+    gone = Rejection(
+        annotator="bob", span="b1", start=at, end=at + len(sentence), label="claim", text=sentence, by="alice",
+        at="2026-01-01T00:00:00Z",
+    )  # fmt: skip
+    kept_at = OLD_TEXT.index("42 cracks")
+    kept = gone.model_copy(update={"span": "b2", "start": kept_at, "end": kept_at + 9, "text": "42 cracks"})
+    aset.set_rejected([gone, kept])
+    project.write_doc("docs/b.txt", NEW_TEXT)
+    document = load_document(project.root, "docs/b.txt")
+    rejected = [AnchoredSpan(str(n), TextQuote(r.start, r.end, r.text, "", "")) for n, r in enumerate(aset.rejected)]
+    aset.reanchor(document, [], rejections=place_spans(rejected, document.text, OLD_TEXT))
+    assert aset.orphaned_rejected == [gone]
+    [moved] = aset.rejected
+    assert moved.span == "b2" and document.text[moved.start : moved.end] == moved.text
+    path = project.write("b/alice.json", aset)
+    assert orjson.loads(path.read_bytes())["orphaned_rejected"][0]["text"] == sentence
+    assert project.validate(path) == []

@@ -125,7 +125,7 @@ def _print(reports: list[Reanchored], format: str, dry_run: bool) -> None:
         for dropped in report.dropped_rejections:
             old = dropped.old
             print(
-                f"  a rejected candidate [{old.start}, {old.end}) {display_text(repr(old.text))} has no place: dropped"
+                f"  a rejected candidate [{old.start}, {old.end}) {display_text(repr(old.text))} has no place: kept in orphaned_rejected"
             )
     if dry_run:
         say("--dry-run: nothing was written")

@@ -251,3 +251,12 @@ class AnnotationFile(StrictModel):
         list[Orphan],
         Field(description="Spans re-anchoring could not place on the changed document, kept as they were."),
     ] = Field(default_factory=list)
+    orphaned_rejected: Annotated[
+        list[Rejection],
+        Field(
+            description=(
+                "Rejected candidates re-anchoring could not place on the changed document, kept as they were "
+                "(their offsets and text are the old document's)."
+            )
+        ),
+    ] = Field(default_factory=list)

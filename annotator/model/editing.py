@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator, KeysView, Mapping, Sequence
+from collections.abc import Callable, KeysView, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -84,14 +84,23 @@ def _first_error(err: ValidationError) -> str:
     return f"{where}: {error['msg']}" if where else error["msg"]
 
 
-def _placed_rejections(rejected: Sequence[Rejection], placements: Sequence[Placement]) -> Iterator[Rejection]:
+def _placed_rejections(
+    rejected: Sequence[Rejection], placements: Sequence[Placement]
+) -> tuple[list[Rejection], list[Rejection]]:
+    """The rejections carried onto the new text, and those with no place there (kept as they were)."""
     by_id = {placement.id: placement for placement in placements}
+    placed, lost = [], []
     for number, rejection in enumerate(rejected):
         placement = by_id.get(str(number))
         if placement is None or placement.outcome is Outcome.UNCHANGED:
-            yield rejection
-        elif placement.outcome is not Outcome.ORPHANED:
-            yield rejection.model_copy(update={"start": placement.start, "end": placement.end, "text": placement.text})
+            placed.append(rejection)
+        elif placement.outcome is Outcome.ORPHANED:
+            lost.append(rejection)
+        else:
+            placed.append(
+                rejection.model_copy(update={"start": placement.start, "end": placement.end, "text": placement.text})
+            )
+    return placed, lost
 
 
 def new_span_id() -> str:
@@ -188,6 +197,7 @@ class AnnotationSet:
         self.foreign: list[ForeignRecord] = list(file.foreign)
         self.rejected: list[Rejection] = sorted(file.rejected, key=rejection_sort_key)
         self.orphaned: list[Orphan] = list(file.orphaned)
+        self.orphaned_rejected: list[Rejection] = list(file.orphaned_rejected)
         self.schema_version = file.schema_version
         self.version = 0
         self._clock = clock
@@ -211,13 +221,14 @@ class AnnotationSet:
             foreign=list(self.foreign),
             rejected=list(self.rejected),
             orphaned=list(self.orphaned),
+            orphaned_rejected=list(self.orphaned_rejected),
         )
 
     def written_version(self) -> int:
         """The schema version to write: the file's own until it holds what only version 2 can
         (a span's context, a re-anchoring mark, an orphan), so an old file read and written
         unedited stays byte for byte."""
-        if self.schema_version == SCHEMA_VERSION or self.orphaned:
+        if self.schema_version == SCHEMA_VERSION or self.orphaned or self.orphaned_rejected:
             return SCHEMA_VERSION
         if any(span.prefix is not None or span.reanchored is not None for span in self.spans.values()):
             return SCHEMA_VERSION
@@ -381,7 +392,7 @@ class AnnotationSet:
         by an "orphan" event and is kept in `orphaned` as it was. The document reference,
         the text and every span's context are then the new document's. `rejections` place the
         rejected candidates (ids "0", "1", ... in the order of `rejected`); one with no place
-        is dropped, as the candidate it rejected has none either."""
+        moves to `orphaned_rejected`, as it was."""
         at = self._clock()
         old = {p.id: self._get(p.id) for p in placements}
         moving = [p for p in placements if p.outcome in (Outcome.MOVED, Outcome.CHANGED)]
@@ -405,7 +416,9 @@ class AnnotationSet:
         for span_id, span in list(self.spans.items()):
             self.spans[span_id] = self.in_context(span)
         if rejections:
-            self.rejected = sorted(_placed_rejections(self.rejected, rejections), key=rejection_sort_key)
+            placed, lost = _placed_rejections(self.rejected, rejections)
+            self.rejected = sorted(placed, key=rejection_sort_key)
+            self.orphaned_rejected += lost
         self.version += 1
         return crowded
 

@@ -17,7 +17,7 @@ from annotator.storage.files import StorageError, atomic_write, read_file
 
 JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 # Top-level lists left out of a file when empty, as files written before they existed.
-OMITTED_WHEN_EMPTY = ("foreign", "rejected", "orphaned")
+OMITTED_WHEN_EMPTY = ("foreign", "rejected", "orphaned", "orphaned_rejected")
 
 
 class ConflictError(StorageError):

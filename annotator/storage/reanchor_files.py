@@ -47,7 +47,7 @@ class Reanchored:
     old_text_from: str  # where the old text came from, in words
     placements: list[Placement]
     crowded: list[str] = field(default_factory=list)  # orphaned because their label's span took the place
-    dropped_rejections: list[Placement] = field(default_factory=list)
+    dropped_rejections: list[Placement] = field(default_factory=list)  # kept in orphaned_rejected
     written: bool = False
 
     def count(self, outcome: Outcome) -> int:

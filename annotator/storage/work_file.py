@@ -214,6 +214,7 @@ class WorkFile:
             foreign=aset.foreign,
             rejected=aset.rejected if snapshot.rejected is None else snapshot.rejected,
             orphaned=aset.orphaned,
+            orphaned_rejected=aset.orphaned_rejected,
         )
 
     def save(self, snapshot: Snapshot | None = None) -> bool:
