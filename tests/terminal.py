@@ -805,3 +805,14 @@ def run_annotator(
     environment.update(env or {})
     command = [sys.executable, "-m", "annotator", *args]
     return Pane(command, size=size, env=environment, term=term, cwd=cwd, exit_file=exit_file, timeout=timeout)
+
+
+def run_validate(root: str | Path) -> subprocess.CompletedProcess[str]:
+    """`python -m annotator validate` in `root`, from this checkout: what a person runs after saving."""
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", "validate"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )

@@ -4,13 +4,11 @@ next re-anchored span, = to accept it, ctrl+z to take that back) sent as tmux se
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
-from terminal import REPO, run_annotator
+from terminal import run_annotator, run_validate
 
 from annotator.config import load_config
 from annotator.keys import all_bindings
@@ -60,13 +58,7 @@ def test_a_changed_article_is_re_anchored_and_reviewed_with_the_keys_a_terminal_
     saved = orjson.loads((root / "annotations" / "a" / "tester.json").read_bytes())
     assert [span.get("reanchored") for span in saved["spans"]] == [None, None]
     assert [event["op"] for event in saved["history"]][-2:] == ["reanchor", "reanchor"]
-    checked = subprocess.run(
-        [sys.executable, "-m", "annotator", "validate"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-    )
+    checked = run_validate(root)
     assert checked.returncode == 0, checked.stderr
 
 

@@ -14,13 +14,11 @@ suggestions look unlike spans, also with NO_COLOR: a double underline and a
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
-from terminal import REPO, Pane, run_annotator
+from terminal import Pane, run_annotator, run_validate
 
 from annotator.config import load_config
 from annotator.keys import SUGGEST_BINDINGS
@@ -91,13 +89,7 @@ def test_every_suggestion_key_works_as_a_terminal_sends_it(tmp_path: Path) -> No
     assert [span["source"].split("#")[0] for span in saved["spans"]] == ["numbers@1"] * 3
     [rejected] = saved["rejected"]
     assert (rejected["annotator"], rejected["text"], rejected["by"]) == ("model", "42 people came", "tester")
-    checked = subprocess.run(
-        [sys.executable, "-m", "annotator", "validate"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
-    )
+    checked = run_validate(root)
     assert checked.returncode == 0, checked.stderr
     # The annotator's file, the model's stored suggestions, and the numbers suggester's, which the
     # app stored as the document opened so that every accepted source can be looked up.

@@ -438,18 +438,10 @@ class AnnotationSet:
         comes back with its id, label, attributes, note and provenance, by a create event."""
         orphan = self.orphaned[number]
         old = orphan.span
-        span = self.create(
-            start,
-            end,
-            old.label,
-            attributes=old.attributes,
-            note=old.note,
-            origin=old.origin,
-            source=old.source,
-            span_id=old.id,
-            group=old.group,
-            adjudicated_from=old.adjudicated_from,
-        )
+        self._check_range(start, end)
+        target = _valid_state({**old.state().model_dump(), "start": start, "end": end, "text": self.text[start:end]})
+        span = self.bring(old.id, target, Provenance.of(old))
+        assert span is not None  # bring returns the span for any target that is not None
         self.orphaned = [item for index, item in enumerate(self.orphaned) if index != number]
         return span
 
