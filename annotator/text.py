@@ -73,3 +73,14 @@ def _value_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def one_line(text: str) -> str:
+    """Terminal-safe and on one line: controls become visible placeholders, newlines '↵'."""
+    return display_text(text).replace("\n", "↵")
+
+
+def clip(text: str, limit: int) -> str:
+    """`one_line(text)`, cut to `limit` characters with an ellipsis."""
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -319,13 +319,13 @@ def all_sentence_starts(text: str) -> list[int]:
     return [start for start, _ in sentences(text, 0, len(text))]
 
 
-@pytest.mark.parametrize("text", [VOA, DEFENSE_ONE, "", "\n\n", "A. B.\n\nC d.  E f.\n"])
-def test_sentence_motion_walks_every_sentence(text: str) -> None:
-    starts = all_sentence_starts(text)
+def assert_motion_walks(text: str, starts: list[int], forward, backward) -> None:
+    """`forward` from 0 steps onto every start after 0, in order; `backward` from the end onto
+    every start, then 0."""
     walk = []
     offset = 0
     while True:
-        offset = next_sentence_start(text, offset)
+        offset = forward(text, offset)
         if offset >= len(text):
             break
         walk.append(offset)
@@ -333,12 +333,17 @@ def test_sentence_motion_walks_every_sentence(text: str) -> None:
     back = []
     offset = len(text)
     while offset > 0:
-        offset = prev_sentence_start(text, offset)
+        offset = backward(text, offset)
         back.append(offset)
     expected = starts[::-1]
     if text and (not starts or starts[0] != 0):
         expected.append(0)
     assert back == expected
+
+
+@pytest.mark.parametrize("text", [VOA, DEFENSE_ONE, "", "\n\n", "A. B.\n\nC d.  E f.\n"])
+def test_sentence_motion_walks_every_sentence(text: str) -> None:
+    assert_motion_walks(text, all_sentence_starts(text), next_sentence_start, prev_sentence_start)
 
 
 # -- paragraphs ----------------------------------------------------------------
@@ -350,24 +355,7 @@ def paragraph_starts(text: str) -> list[int]:
 
 @pytest.mark.parametrize("text", [VOA, DEFENSE_ONE, "", "one", "\n\n  two\n\nthree\n", "a\nb\nc"])
 def test_paragraph_motion_walks_every_non_blank_line(text: str) -> None:
-    starts = paragraph_starts(text)
-    walk = []
-    offset = 0
-    while True:
-        offset = next_paragraph_start(text, offset)
-        if offset >= len(text):
-            break
-        walk.append(offset)
-    assert walk == [start for start in starts if start > 0]
-    back = []
-    offset = len(text)
-    while offset > 0:
-        offset = prev_paragraph_start(text, offset)
-        back.append(offset)
-    expected = starts[::-1]
-    if text and (not starts or starts[0] != 0):
-        expected.append(0)
-    assert back == expected
+    assert_motion_walks(text, paragraph_starts(text), next_paragraph_start, prev_paragraph_start)
 
 
 def test_paragraph_at() -> None:

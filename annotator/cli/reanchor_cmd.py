@@ -48,9 +48,12 @@ def run(args: argparse.Namespace) -> int:
     if files is None:
         return EXIT_USAGE
     reports, failed = [], False
+    history: dict[tuple[str, str], str | None] = {}
     for path in files:
         try:
-            report = reanchor_file(config, Path(path), old=old, threshold=threshold, write=not args.dry_run)
+            report = reanchor_file(
+                config, Path(path), old=old, threshold=threshold, write=not args.dry_run, history=history
+            )
         except ReanchorError as err:
             say(str(err))
             failed = True
@@ -76,20 +79,10 @@ def _read_old(path: Path) -> str | None:
 _LISTED_FIRST = ("changed", "orphaned", "moved", "unchanged")
 
 
-def _clip(text: str, room: int = 60) -> str:
-    return text if len(text) <= room else text[: room - 1] + "…"
-
-
-def _shown(path: Path) -> str:
-    """`path` relative to the working folder when it is inside it, as validate shows paths."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def _print(reports: list[Reanchored], format: str, dry_run: bool) -> None:
+    from annotator.interop.model import shown
     from annotator.text import display_text
+    from annotator.validation.findings import clip
 
     if format == "json":
         import orjson
@@ -103,7 +96,7 @@ def _print(reports: list[Reanchored], format: str, dry_run: bool) -> None:
         counts = Counter(p.outcome.value for p in report.placements)
         verb = "would be" if dry_run else "were"
         print(
-            f"{_shown(report.path)}: {report.document} changed ({report.old_text_from}); "
+            f"{shown(report.path)}: {report.document} changed ({report.old_text_from}); "
             + ", ".join(f"{counts[name]} {name}" for name in ("unchanged", "moved", "changed", "orphaned"))
             + f" ({verb} written)" * (not dry_run)
         )
@@ -120,7 +113,7 @@ def _print(reports: list[Reanchored], format: str, dry_run: bool) -> None:
                 where = f"-> [{placement.start}, {placement.end})"
             print(
                 f"  {placement.outcome.value:<8} {placement.id} [{old.start}, {old.end}) "
-                f"{display_text(repr(_clip(old.text)))} {where}"
+                f"{display_text(clip(old.text, 60))} {where}"
             )
         for dropped in report.dropped_rejections:
             old = dropped.old
@@ -132,8 +125,10 @@ def _print(reports: list[Reanchored], format: str, dry_run: bool) -> None:
 
 
 def _as_json(report: Reanchored) -> dict:
+    from annotator.interop.model import shown
+
     return {
-        "file": _shown(report.path),
+        "file": shown(report.path),
         "document": report.document,
         "old_text_from": report.old_text_from,
         "written": report.written,

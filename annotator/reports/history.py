@@ -28,7 +28,8 @@ from annotator.model.audit import verify_chain
 from annotator.review.gold import is_gold
 from annotator.storage.files import DEFAULT_MAX_FILE_SIZE, Area, read_problem
 from annotator.storage.loading import load_annotation_file
-from annotator.text import display_text
+from annotator.text import clip as clip_line
+from annotator.text import one_line
 
 TEXT_LIMIT = 40  # span text and note values are clipped to this many characters
 ORIGIN_WORDS = {"manual": "typed", "imported": "imported", "suggested": "suggested", "adjudicated": "adjudicated"}
@@ -65,14 +66,8 @@ def load_report_file(path: Path, *, area: Area | None = None, limit: int = DEFAU
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def one_line(text: str) -> str:
-    """Terminal-safe and on one line: controls become visible placeholders, newlines '↵'."""
-    return display_text(text).replace("\n", "↵")
-
-
 def clip(text: str, limit: int = TEXT_LIMIT) -> str:
-    text = one_line(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip_line(text, limit)
 
 
 def show_value(value: Any) -> str:

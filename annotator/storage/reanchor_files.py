@@ -59,10 +59,18 @@ class Reanchored:
 
 
 def reanchor_file(
-    config: Config, path: Path, *, old: OldText | None = None, threshold: float, write: bool = True
+    config: Config,
+    path: Path,
+    *,
+    old: OldText | None = None,
+    threshold: float,
+    write: bool = True,
+    history: dict[tuple[str, str], str | None] | None = None,
 ) -> Reanchored | None:
     """Re-anchor the annotation file at `path` onto its document's current text; None when the
-    document has not changed. Raises ReanchorError."""
+    document has not changed. Raises ReanchorError. `history` keeps what git history gave for
+    each (document, SHA-256) across the calls of one run: every annotator's file of a document
+    needs the same old text, and each search reads the document's every version."""
     try:
         file, raw = load_annotation_file(path, area=config.area_for(path), limit=config.max_file_size)
         document = load_document(config.root, file.document.path, area=config.area, limit=config.max_file_size)
@@ -77,7 +85,11 @@ def reanchor_file(
             )
         old_text, source = old.text, f"old text from --old {old.name}"
     else:
-        old_text = text_in_history(config.root, file.document.path, file.document.sha256)
+        key = (file.document.path, file.document.sha256)
+        history = {} if history is None else history
+        if key not in history:
+            history[key] = text_in_history(config.root, *key)
+        old_text = history[key]
         source = "old text from git" if old_text is not None else "old text not found: by text and context"
     quotes = [
         AnchoredSpan(span.id, TextQuote(span.start, span.end, span.text, span.prefix or "", span.suffix or ""))

@@ -39,7 +39,7 @@ from annotator.storage import ConflictError, StorageError
 from annotator.storage.documents import load_document, load_meta
 from annotator.storage.files import OpenError
 from annotator.storage.work_file import DocumentChanged, Resolution, WorkFile
-from annotator.text import details_text, display_text
+from annotator.text import clip, details_text, display_text
 from annotator.ui.bindings import FooterOrderScreen, HelpRows, help_sections, textual_bindings
 from annotator.ui.commands import AnnotatorCommands
 from annotator.ui.screens.confirm import ConfirmScreen
@@ -78,8 +78,7 @@ def _span_details(span: Span) -> str:
     details = details_text(span.attributes, span.note)
     if span.reanchored is None:
         return details
-    was = display_text(span.reanchored.text).replace("\n", " ")
-    was = was if len(was) <= 40 else was[:39] + "…"
+    was = clip(span.reanchored.text, 40)
     return " · ".join(part for part in (f"re-anchored, review: was '{was}'", details) if part)
 
 
@@ -279,9 +278,10 @@ class AnnotatorApp(Suggesting, App[None]):
         from annotator.storage.reanchor_files import ReanchorError, reanchor_file
 
         moved = changed = orphaned = 0
+        history: dict[tuple[str, str], str | None] = {}
         for path in files:
             try:
-                done = reanchor_file(self.config, path, threshold=DEFAULT_THRESHOLD)
+                done = reanchor_file(self.config, path, threshold=DEFAULT_THRESHOLD, history=history)
             except ReanchorError as err:
                 self.notify(display_text(str(err)), title="not re-anchored", severity="error", markup=False)
                 continue

@@ -25,7 +25,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotator.model.annotation import Orphan
-from annotator.text import display_text
+from annotator.text import clip, display_text
 
 SHOWN_TEXT = 60  # code points of an orphan's text in its row
 
@@ -43,8 +43,7 @@ class OrphanChoice:
 
 def orphan_row(orphan: Orphan) -> Content:
     span = orphan.span
-    text = display_text(span.text).replace("\n", " ")
-    text = text if len(text) <= SHOWN_TEXT else text[: SHOWN_TEXT - 1] + "…"
+    text = clip(span.text, SHOWN_TEXT)
     return Content.assemble(
         (f"{span.label} ", "bold"), f"[{span.start}, {span.end}) '{text}'\n", (display_text(orphan.reason), "dim")
     )
