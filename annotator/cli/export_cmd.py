@@ -61,8 +61,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     messages: list[str] = []
+    stats: dict[str, int] = {}
     options: dict = {
         "report": lambda message: messages.append(str(message)),
+        # A format counts here the spans it had to leave out (`skipped`), for --strict.
+        "stats": stats,
         "tagset": configs[0].tagset,
         **registry.chosen_options(args, fmt, Purpose.EXPORT),
     }
@@ -128,6 +131,10 @@ def run(args: argparse.Namespace) -> int:
     for message in messages:
         say(message)
     say(f"exported {exported} annotation file(s), {spans} spans to {dest} (offsets: {unit})")
+    left_out = stats.get("skipped", 0)
+    if left_out and args.strict:
+        say(f"--strict: {left_out} span(s) were left out of the export (listed above)")
+        return EXIT_FINDINGS
     return EXIT_OK
 
 

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         "tagset": config.tagset,
         # W3C annotations name their document by path, relative to the project root.
         "documents": config.root,
+        # The documents folder: where a format that carries no text (W3C) also looks for it.
+        "docs": docs_dir,
         # Source files are read only inside the source folder, never through a link
         # out of it, and at most this many bytes (per line for JSONL).
         "area": Area.of(source_folder(source)),

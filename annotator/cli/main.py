@@ -304,7 +304,8 @@ def _add_export(commands) -> None:
             "formats (offset units, the default first):\n"
             f"{registry.format_list(Purpose.EXPORT)}\n"
             "\n"
-            "Exit status: 0 exported, 1 a file that does not validate (nothing exported), 2 usage or config error."
+            "Exit status: 0 exported, 1 a file that does not validate (nothing exported) or, with --strict,\n"
+            "a span the format could not hold (exported without it), 2 usage or config error."
         ),
         epilog=(
             "examples:\n"
@@ -324,6 +325,12 @@ def _add_export(commands) -> None:
         "--offsets",
         choices=registry.OFFSET_CHOICES,
         help="offset unit, overriding the format's default (code points, or UTF-16 units as JavaScript tools count)",
+    )
+    export.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 if the format had to leave out any span (spaCy off token edges, CoNLL overlaps); "
+        "the export is still written and every span left out is listed",
     )
     export.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
     registry.add_arguments(export, Purpose.EXPORT)

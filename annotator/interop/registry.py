@@ -90,7 +90,9 @@ FORMATS: tuple[Format, ...] = (
             Option(
                 "--align",
                 "align",
-                "how a span that does not fall on token boundaries is aligned (default: strict, which skips it)",
+                "how a span that does not fall on token boundaries is aligned: strict skips it, contract and "
+                "expand move it to the tokens inside or around it (default: strict); skipped spans are "
+                "reported, and --strict makes them an error",
                 choices=("strict", "contract", "expand"),
                 default="strict",
             ),
@@ -112,6 +114,15 @@ FORMATS: tuple[Format, ...] = (
         ("utf16", "codepoint"),
         exports="a JSON list of tasks",
         imports="Label Studio's JSON export",
+        import_options=(
+            Option(
+                "--predictions",
+                "predictions",
+                "import the tasks' predictions as spans of their model (default: as suggestions, "
+                "reviewed in the app like any suggester's)",
+                switch=True,
+            ),
+        ),
         export_options=(
             Option("--as-predictions", "as_predictions", "write spans as predictions, not annotations", switch=True),
         ),
@@ -129,6 +140,50 @@ FORMATS: tuple[Format, ...] = (
         ("codepoint",),
         exports="W3C Web Annotations with TextQuote and TextPosition selectors",
         imports="W3C Web Annotations",
+        export_options=(
+            Option(
+                "--base-iri",
+                "base_iri",
+                "the IRI documents are named under in target.source, e.g. https://example.org/corpus/ "
+                "(default: each document's file: IRI)",
+                metavar="IRI",
+            ),
+        ),
+    ),
+    Format(
+        "hf",
+        "hf_datasets",
+        ("codepoint",),
+        exports="a Hugging Face dataset folder (Parquet and Arrow, with a dataset card); needs annotator[hf]",
+    ),
+    Format(
+        "conll",
+        "conll",
+        ("codepoint",),
+        exports="token-level BIO tags, CoNLL style, one token a line",
+        export_options=(
+            Option(
+                "--label",
+                "label",
+                "tag only this label (repeat the export for each label): nothing is lost to overlaps "
+                "of other labels",
+                metavar="LABEL",
+            ),
+            Option(
+                "--priority",
+                "priority",
+                "where spans overlap, keep the label first in this list, e.g. quote,claim,number,hedge "
+                "(default: the tag set's order); every span lost to an overlap is reported",
+                metavar="LABELS",
+            ),
+            Option(
+                "--scheme",
+                "scheme",
+                "the tagging scheme (default: BIO, also called IOB2)",
+                choices=("bio", "iob1"),
+                default="bio",
+            ),
+        ),
     ),
     Format("csv", "csv_export", ("codepoint", "utf16"), exports="one row per span"),
 )

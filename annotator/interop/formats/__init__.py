@@ -40,7 +40,7 @@ MODULES: dict[str, str] = {each.name: each.module for each in registry.FORMATS}
 EXPORT_FORMATS: tuple[str, ...] = registry.names(registry.Purpose.EXPORT)
 IMPORT_FORMATS: tuple[str, ...] = registry.names(registry.Purpose.IMPORT)
 # optional dependency (top-level module) -> the extra that installs it
-EXTRAS: dict[str, str] = {"spacy": "spacy"}
+EXTRAS: dict[str, str] = {"spacy": "spacy", "pyarrow": "hf", "datasets": "hf"}
 # Control characters but the line feed, which separates the lines of a message.
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
