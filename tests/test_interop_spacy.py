@@ -78,28 +78,32 @@ def test_round_trip_with_spacy(tmp_path):
     assert docs[1].user_data["annotator"] == "bob" and [s.label_ for s in docs[1].spans["sc"]] == ["place"]
 
 
-def test_strict_lists_every_misaligned_span(tmp_path):
-    pytest.importorskip("spacy")
-    dest = tmp_path / "x.spacy"
-    with pytest.raises(InteropError) as info:
-        spacy_docbin.export([aligned(), misaligned()], dest, offsets="codepoint", options={})
-    message = str(info.value)
-    assert "3 span(s)" in message
-    for needle in ("doc-2 [5, 12) part 'inister'", "'42 peo'", "doc-2 [5, 6) tiny 'i'"):
-        assert needle in message
-    assert not dest.exists()
-
-
-def test_strict_skip_misaligned_reports(tmp_path):
+def test_strict_leaves_out_and_lists_every_misaligned_span(tmp_path):
     pytest.importorskip("spacy")
     dest = tmp_path / "x.spacy"
     messages, stats = [], {}
-    options = {"skip_misaligned": True, "report": messages.append, "stats": stats}
-    assert spacy_docbin.export([misaligned()], dest, offsets="codepoint", options=options) == 1
+    options = {"report": messages.append, "stats": stats}
+    assert spacy_docbin.export([aligned(), misaligned()], dest, offsets="codepoint", options=options) > 0
     assert stats == {"misaligned": 3, "skipped": 3}
-    assert "inister" in messages[0]
+    (message,) = messages
+    assert "left out 3 span(s)" in message and "--align expand keeps them" in message
+    assert "skip_misaligned" not in message
+    for needle in ("doc-2 [5, 12) part 'inister'", "'42 peo'", "doc-2 [5, 6) tiny 'i'"):
+        assert needle in message
+    docs = load(dest)
+    assert [(s.text, s.label_) for s in docs[1].spans["sc"]] == [("minister", "person")]
+
+
+def test_contract_leaves_out_a_one_character_span_instead_of_failing(tmp_path):
+    pytest.importorskip("spacy")
+    dest = tmp_path / "x.spacy"
+    record = make_record("He said no.", [(3, 4, "tiny", {}), (3, 7, "quote", {})])
+    stats: dict[str, int] = {}
+    options = {"align": "contract", "report": lambda _: None, "stats": stats}
+    assert spacy_docbin.export([record], dest, offsets="codepoint", options=options) == 1
+    assert stats["skipped"] == 1
     (doc,) = load(dest)
-    assert [(s.text, s.label_) for s in doc.spans["sc"]] == [("minister", "person")]
+    assert [(s.text, s.label_) for s in doc.spans["sc"]] == [("said", "quote")]
 
 
 @pytest.mark.parametrize(
@@ -113,15 +117,13 @@ def test_contract_and_expand_report_adjustments(tmp_path, align, expected, adjus
     pytest.importorskip("spacy")
     dest = tmp_path / "x.spacy"
     messages, stats = [], {}
-    options = {"align": align, "report": messages.append, "stats": stats, "skip_misaligned": True}
+    options = {"align": align, "report": messages.append, "stats": stats}
     spacy_docbin.export([misaligned()], dest, offsets="codepoint", options=options)
     (doc,) = load(dest)
     assert {(s.text, s.label_) for s in doc.spans["sc"]} == expected
     assert stats.get("adjusted", 0) == adjusted and stats.get("misaligned", 0) == n_misaligned
     assert any("adjusted to token boundaries" in m for m in messages)
-    if align == "contract":
-        with pytest.raises(InteropError, match="2 span"):
-            spacy_docbin.export([misaligned()], dest, offsets="codepoint", options={"align": align})
+    assert stats.get("skipped", 0) == n_misaligned
 
 
 def test_language_from_metadata_and_bad_language(tmp_path):
@@ -145,3 +147,26 @@ def test_missing_spacy_message(tmp_path, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ImportError, match=r"spaCy is not installed: pip install 'annotator\[spacy\]'"):
         spacy_docbin.export([aligned()], tmp_path / "x.spacy", offsets="codepoint", options={})
+
+
+def test_cli_reports_spans_off_token_edges_and_strict_fails(project):
+    pytest.importorskip("spacy")
+    from tests.conftest import TEXT, run_cli, span_of
+
+    aset = project.new_set()
+    aset.create(*span_of(TEXT, "we will act soon"), "quote")
+    start, _ = span_of(TEXT, "minister")
+    aset.create(start + 1, start + 3, "hedge")  # inside a word: no token edge
+    project.write("a/alice.json", aset)
+    dest = project.root / "train.spacy"
+
+    lenient = run_cli(["export", "--format", "spacy", "--out", str(dest)], project.root)
+    assert lenient.returncode == 0, lenient.stderr
+    assert "left out 1 span(s)" in lenient.stderr and "skip_misaligned" not in lenient.stderr
+    assert "exported 1 annotation file(s), 1 spans" in lenient.stderr
+    assert dest.exists()
+
+    dest.unlink()
+    strict = run_cli(["export", "--format", "spacy", "--out", str(dest), "--strict"], project.root)
+    assert strict.returncode == 1 and "--strict: 1 span(s) were left out" in strict.stderr
+    assert dest.exists()  # written all the same: --strict only changes the exit status

@@ -12,13 +12,16 @@ alignment_mode=options.get("align", "strict"))`` into ``doc.spans["sc"]``
 set as the spaCy span's ``id_``. A span whose edges are not token edges is
 never dropped silently:
 
-* ``align="strict"``: char_span returns None; all such spans of all documents
-  are collected and one InteropError lists each (doc id, offsets, text) before
-  anything is written - unless ``options["skip_misaligned"]``, which leaves
-  them out and reports them.
+* ``align="strict"``: char_span returns None; the span is left out of the
+  Doc and reported (doc id, offsets, text), and the rest is exported.
 * ``align="contract"``/``"expand"``: spans are shrunk/grown to token edges;
   every adjusted span is reported (old and new offsets). A span that contracts
-  to nothing is handled as under "strict".
+  to nothing (one character inside a word, say) is left out and reported as
+  under "strict".
+
+Every span left out is counted as ``skipped``, so that ``annotator export
+--strict`` can fail the export: the DocBin is still written, and the report
+says which mode would keep each span.
 
 Reports go to ``options["report"]`` when callable, else stderr; counts go to
 ``options["stats"]`` (``misaligned``, ``adjusted``, ``skipped``) when a dict.
@@ -48,6 +51,12 @@ OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
 
 MISSING = "spaCy is not installed: pip install 'annotator[spacy]'"
 ALIGN_MODES = ("strict", "contract", "expand")
+# What to try instead, said with the spans a mode left out.
+_ALTERNATIVE = {
+    "strict": "--align expand keeps them, grown to whole tokens",
+    "contract": "--align expand keeps them, grown to whole tokens",
+    "expand": "they cover no token at all",
+}
 
 
 def _describe(doc_id: str, span: Any) -> str:
@@ -65,7 +74,6 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codep
     align = options.get("align", "strict")
     if align not in ALIGN_MODES:
         raise InteropError(f"{NAME}: align must be one of {', '.join(ALIGN_MODES)}, not {align!r}")
-    skip = bool(options.get("skip_misaligned"))
     pipelines: dict[str, Any] = {}
     docbin = DocBin(store_user_data=True)
     misaligned: list[str] = []
@@ -112,16 +120,11 @@ def export(records: Iterable[ExportRecord], dest: Path, *, offsets: str = "codep
         doc.user_data["annotator_spans"] = kept
         docbin.add(doc)
         written += len(group)
-    if misaligned and not skip:
-        listing = "\n  ".join(misaligned)
-        raise InteropError(
-            f"{NAME}: {len(misaligned)} span(s) do not fit spaCy's token boundaries (align={align!r}); "
-            f"use align='contract' or 'expand', or skip_misaligned:\n  {listing}"
-        )
     if misaligned:
         report(
             options,
-            f"{NAME}: skipped {len(misaligned)} misaligned span(s):\n  " + "\n  ".join(misaligned),
+            f"{NAME}: left out {len(misaligned)} span(s) that do not fall on token edges "
+            f"(--align {align}; {_ALTERNATIVE[align]}):\n  " + "\n  ".join(misaligned),
             misaligned=len(misaligned),
             skipped=len(misaligned),
         )
