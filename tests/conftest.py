@@ -8,7 +8,7 @@ import itertools
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,3 +176,15 @@ def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
         errors="surrogateescape",
         timeout=120,
     )
+
+
+def read_strictly(items: Iterable[Any]) -> list[Any]:
+    """A reader's documents, raising the first document it could not read as the InteropError
+    it stands for (readers yield those and go on, so that an import lists them all)."""
+    from annotator.interop.model import InteropError, UnreadableDocument
+
+    documents = list(items)
+    for item in documents:
+        if isinstance(item, UnreadableDocument):
+            raise InteropError(str(item))
+    return documents

@@ -224,10 +224,11 @@ def test_bad_ids_and_names_refused(project: Project) -> None:
     assert written(project) == []
 
 
-def test_duplicate_span_reported(project: Project) -> None:
+def test_duplicate_span_is_merged(project: Project) -> None:
+    """A span given twice is one span of the file (merging: tests/test_interop_import_corpora.py)."""
     spans = spans_of(TEXT, ("42", "number")) * 2
-    with pytest.raises(InteropError, match=r"a number span already covers"):
-        run_import(project, [doc(spans=spans)])
+    report = run_import(project, [doc(spans=spans)])
+    assert report.spans == 1 and any("merged 2 spans" in note for note in report.notes)
 
 
 def test_foreign_record_to_unknown_span_refused(project: Project) -> None:

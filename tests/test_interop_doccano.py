@@ -17,6 +17,7 @@ from annotator.interop.model import ExportRecord, InteropError
 from annotator.model.annotation import ForeignRecord
 from annotator.model.document import Document, DocumentMeta, text_sha256
 from annotator.model.editing import AnnotationSet
+from tests.conftest import read_strictly
 
 FIXTURES = Path(__file__).parent / "fixtures" / "doccano"
 POOP = "💩This is an annotation."
@@ -32,7 +33,7 @@ def _record(text: str, annotator: str, spans, *, doc_id: str = "doc-1", **meta) 
 
 
 def _read(path: Path, offsets: str = "utf16", **options):
-    return list(doccano.read(path, offsets=offsets, options=options))
+    return read_strictly(doccano.read(path, offsets=offsets, options=options))
 
 
 def _lines(path: Path) -> list[dict]:

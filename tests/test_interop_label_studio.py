@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.interop.formats import label_studio
-from annotator.interop.model import ExportRecord, InteropError
+from annotator.interop.model import ExportRecord, InteropError, UnreadableDocument
 from annotator.model.annotation import ForeignRecord
 from annotator.model.document import Document, DocumentMeta, text_sha256
 from annotator.model.editing import AnnotationSet
@@ -33,7 +33,13 @@ def _record(text: str, annotator: str, spans, *, doc_id: str = "doc-1", tagset=N
 
 
 def _read(path: Path, offsets: str = "utf16", **options):
-    return list(label_studio.read(path, offsets=offsets, options=options))
+    """The documents read; InteropError for the first one the reader could not read (it yields
+    an UnreadableDocument for it and goes on with the next)."""
+    items = list(label_studio.read(path, offsets=offsets, options=options))
+    for item in items:
+        if isinstance(item, UnreadableDocument):
+            raise InteropError(str(item))
+    return items
 
 
 def test_contract():
@@ -73,13 +79,14 @@ def test_firetruck_vector(tmp_path):
 
 def test_read_fixture():
     docs = _read(FIXTURES / "news.json")
-    # task 101: one annotation; task 102: two annotators, the cancelled one is skipped
-    assert [(d.doc_id, d.annotator) for d in docs] == [
-        ("poop-vector", "labelstudio-1"),
-        ("fr-ministre", "alice@example.com"),
-        ("fr-ministre", "labelstudio-2"),
+    # task 101: one annotation and a model's prediction; task 102: two annotators, the cancelled one is skipped
+    assert [(d.doc_id, d.annotator, d.predicted) for d in docs] == [
+        ("poop-vector", "labelstudio-1", False),
+        ("poop-vector", "ner-v2", True),
+        ("fr-ministre", "alice@example.com", False),
+        ("fr-ministre", "labelstudio-2", False),
     ]
-    poop, alice, bob = docs
+    poop, _, alice, bob = docs
     assert [(s.start, s.end, s.label, s.text) for s in poop.spans] == [(12, 22, "claim", "annotation")]
     assert poop.spans[0].source == "news.json#task-101/r1a"
     assert poop.meta == {"title": "Offsets test vector"}
@@ -108,11 +115,15 @@ def test_read_fixture():
     assert hedges == [(47, 52, "cafe\u0301"), (67, 76, "peut-être")]
 
 
-def test_read_predictions_on_request():
-    docs = _read(FIXTURES / "news.json", include_predictions=True)
-    predicted = [d for d in docs if d.annotator == "ner-v2"]
-    assert len(predicted) == 1
-    assert [(s.start, s.end, s.label) for s in predicted[0].spans] == [(1, 5, "hedge")]
+def test_read_predictions_as_the_models_and_on_request_as_spans():
+    """Predictions are always read: marked predicted (stored as suggestions), or with
+    options["predictions"] (--predictions) as the spans of an annotator named after the model."""
+    for options, predicted in (({}, True), ({"predictions": True}, False)):
+        docs = _read(FIXTURES / "news.json", **options)
+        [model] = [d for d in docs if d.annotator == "ner-v2"]
+        assert model.predicted is predicted
+        assert [(s.start, s.end, s.label) for s in model.spans] == [(1, 5, "hedge")]
+        assert all(not d.predicted for d in docs if d is not model)
 
 
 def test_read_fixture_in_wrong_unit_is_refused_with_position():
@@ -155,7 +166,7 @@ def _one_result_task(tmp_path: Path, value: dict) -> Path:
 
 def test_offset_inside_surrogate_pair_refused(tmp_path):
     path = _one_result_task(tmp_path, {"start": 1, "end": 5, "labels": ["hedge"]})
-    with pytest.raises(InteropError, match=r"one\.json: task 3, result x: \[1, 5\) \(utf16\).*surrogate"):
+    with pytest.raises(InteropError, match=r"one\.json: task 3: result x: \[1, 5\) \(utf16\).*surrogate"):
         _read(path)
 
 
@@ -234,8 +245,8 @@ def test_export_as_predictions(tmp_path):
     [prediction] = task["predictions"]
     assert prediction["model_version"] == "model-a"
     assert prediction["result"][0]["origin"] == "prediction"
-    [doc] = _read(dest, include_predictions=True)
-    assert doc.annotator == "model-a"
+    [doc] = _read(dest)
+    assert doc.annotator == "model-a" and doc.predicted
 
 
 def test_export_empty_is_valid_json(tmp_path):

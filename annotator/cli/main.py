@@ -348,20 +348,30 @@ def _add_import(commands) -> None:
             "\n"
             "The whole source is checked before anything is written: labels are mapped onto the tag set\n"
             "(--map); a label with no mapping is an error that lists every unmapped label, unless\n"
-            "--drop-unmapped. Every span is checked against the text: a misaligned span is reported with\n"
-            "its document and offsets and nothing is imported. Attributes the tag set does not allow on a\n"
-            "label are dropped with a warning. Imported spans record origin 'imported' and their source\n"
-            "(file and record id) in the audit trail; the files written pass 'annotator validate'.\n"
+            "--drop-unmapped. Attributes are renamed with --map-attribute; those the tag set does not allow\n"
+            "on a label are dropped with a warning. Spans with the same offsets and, after mapping, the same\n"
+            "label are merged into one that keeps every source (attributes that disagree are an error).\n"
+            "Every span is checked against the text: every bad document is listed with all its problems\n"
+            "(a misaligned span with its offsets), and nothing is imported, unless --skip-invalid, which\n"
+            "imports the other documents. Imported spans record origin 'imported' and their source (file\n"
+            "and record id) in the audit trail; the files written pass 'annotator validate'.\n"
+            "\n"
+            "A model's predictions (Label Studio's 'predictions') become that model's suggestions, in\n"
+            "suggestions/DOC-ID/MODEL.json, to accept or reject in the app; with --predictions, spans of an\n"
+            "annotator named after the model.\n"
             "\n"
             "formats (offset units, the default first):\n"
             f"{registry.format_list(Purpose.IMPORT)}\n"
             "\n"
-            "Exit status: 0 imported, 1 bad data (nothing written), 2 usage or config error."
+            "Exit status: 0 imported, 1 bad data (nothing written; with --skip-invalid, the other documents\n"
+            "were), 2 usage or config error."
         ),
         epilog=(
             "examples:\n"
             "  annotator import --format brat corpus/ --map Quote=quote --map Claim=claim\n"
-            "  annotator import --format label-studio export.json --drop-unmapped --annotator ls"
+            "  annotator import --format brat corpus/ --map Cue=quote --map Attribution=quote "
+            "--map-attribute Mention=speaker\n"
+            "  annotator import --format label-studio export.json --drop-unmapped --annotator ls --skip-invalid"
         ),
     )
     imp.add_argument("source", metavar="SOURCE", help="the file or folder to import")
@@ -376,7 +386,19 @@ def _add_import(commands) -> None:
         help="map the source label FROM to the tag set's label TO (repeatable)",
     )
     imp.add_argument(
+        "--map-attribute",
+        action="append",
+        default=[],
+        metavar="FROM=TO",
+        help="rename the source attribute FROM to the tag set's attribute TO, e.g. Mention=speaker (repeatable)",
+    )
+    imp.add_argument(
         "--drop-unmapped", action="store_true", help="drop spans whose label is not in the tag set, and count them"
+    )
+    imp.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the documents that can be imported, list the others with their reasons (exit 1)",
     )
     imp.add_argument(
         "--offsets",

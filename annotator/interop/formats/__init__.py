@@ -6,10 +6,17 @@ listed once, in annotator.interop.registry. A format module exposes:
     NAME: str
     OFFSET_UNITS: tuple[str, ...]   # supported units; the first is the default
     def export(records, dest, *, offsets, options) -> int        # spans written
-    def read(source, *, offsets, options) -> Iterator[ImportedDocument]   # importable formats only
+    def read(source, *, offsets, options) -> Iterator[ReadItem]   # importable formats only
     def outputs(dest) -> tuple[Path, ...]   # optional: the files an export always writes (default: dest)
-    FOLDER_OUTPUT: bool                     # optional: dest is a folder (brat)
+    FOLDER_OUTPUT: bool                     # optional: dest is a folder (brat, hf)
     def export_options_for(files) -> dict   # optional: options an export of these files needs (brat's layout)
+    def check_options(options) -> None      # optional: InteropError for option values that cannot work,
+                                            # checked before anything is read (a usage error)
+
+`read` yields an ImportedDocument per document, or an UnreadableDocument for
+one it cannot read, and goes on with the next, so that an import lists every
+bad document at once; an InteropError ends the reading (a source that cannot
+be read at all).
 
 Rules every module keeps:
 

@@ -41,7 +41,15 @@ import orjson
 
 from annotator.interop import registry
 from annotator.interop.formats import check_unit, report
-from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
+from annotator.interop.model import (
+    ExportRecord,
+    ImportedDocument,
+    ImportedRecord,
+    ImportedSpan,
+    InteropError,
+    ReadItem,
+    UnreadableDocument,
+)
 from annotator.interop.offsets import OffsetMap, parse_range
 from annotator.interop.output import Staging
 from annotator.interop.sources import read_lines, source_area, source_limit
@@ -124,7 +132,8 @@ def _relations(record: ExportRecord, numbers: dict[str, int]) -> list[dict[str, 
 # -- read ---------------------------------------------------------------------
 
 
-def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocument]:
+def read(source: Path, *, offsets: str, options: dict) -> Iterator[ReadItem]:
+    """Each line's document; a line that cannot be read is an UnreadableDocument and the reading goes on."""
     unit = check_unit(NAME, OFFSET_UNITS, offsets)
     source = Path(source)
     default_annotator = options.get("annotator")
@@ -134,11 +143,16 @@ def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocum
             raw = raw[3:]
         if not raw.strip():
             continue
+        where = f"{source}:{lineno}"
         try:
             line = orjson.loads(raw)
         except orjson.JSONDecodeError as err:
-            raise InteropError(f"{source}:{lineno}:{err.colno}: invalid JSON: {err.msg}") from None
-        yield _read_line(source, lineno, line, unit, default_annotator)
+            yield UnreadableDocument(f"{where}:{err.colno}", f"invalid JSON: {err.msg}")
+            continue
+        try:
+            yield _read_line(source, lineno, line, unit, default_annotator)
+        except InteropError as err:
+            yield UnreadableDocument.of(where, err)
 
 
 def _read_line(source: Path, lineno: int, line: Any, unit: str, default_annotator: str | None) -> ImportedDocument:

@@ -35,9 +35,14 @@ caller's business); tokens,
 ``meta.id`` or ``meta.doc_id``, else the first 16 hex digits of the SHA-256 of
 the text; the annotator is ``meta.annotator``, else ``_annotator_id``, else
 ``_session_id``. CR LF / lone CR in a text become LF (the document policy) and
-offsets are shifted to match. Errors name ``file:line``. The file is streamed
-line by line, opened only inside the source folder and only if it is a
-regular file; a line longer than ``options["limit"]`` bytes is refused.
+offsets are shifted to match. Each span's source is ``FILE#line-N/ID``: the
+file's name, the line, and the span's ``id`` or else ``span-K``, its place in
+the task's ``spans`` from 1 (``news.jsonl#line-3/span-1``). Errors name
+``file:line``; a line that cannot be read (bad JSON, a malformed task or
+span) is yielded as an UnreadableDocument and the reading goes on with the
+next line. The file is streamed line by line, opened only inside the source
+folder and only if it is a regular file; a line longer than
+``options["limit"]`` bytes is refused.
 
 Reports: messages (skip counts) go to ``options["report"]`` when it is
 callable, else to stderr; counts are also added to ``options["stats"]`` when
@@ -58,7 +63,14 @@ import orjson
 
 from annotator.interop import registry
 from annotator.interop.formats import check_unit, report
-from annotator.interop.model import ExportRecord, ImportedDocument, ImportedSpan, InteropError
+from annotator.interop.model import (
+    ExportRecord,
+    ImportedDocument,
+    ImportedSpan,
+    InteropError,
+    ReadItem,
+    UnreadableDocument,
+)
 from annotator.interop.offsets import OffsetMap
 from annotator.interop.output import Staging
 from annotator.interop.sources import read_lines, source_area, source_limit
@@ -174,7 +186,8 @@ def _shift(offset: int, dropped: list[int]) -> int:
     return offset - bisect_left(dropped, offset) if dropped else offset
 
 
-def _document(task: Any, where: str, offsets: str, lineno: int) -> ImportedDocument:
+def _document(task: Any, where: str, offsets: str, record: str) -> ImportedDocument:
+    """The task of one line as a document; `record` is the line as span sources name it (FILE#line-N)."""
     if not isinstance(task, dict):
         raise InteropError(f"{where}: a task must be a JSON object")
     raw_text = task.get("text")
@@ -232,7 +245,7 @@ def _document(task: Any, where: str, offsets: str, lineno: int) -> ImportedDocum
         if span_text is not None and "\r" in span_text:
             span_text = span_text.replace("\r\n", "\n").replace("\r", "\n")
         span_id = raw.get("id")
-        source = span_id if isinstance(span_id, str) and span_id else f"line{lineno}.span{i}"
+        source = f"{record}/{span_id}" if isinstance(span_id, str) and span_id else f"{record}/span-{i + 1}"
         spans.append(
             ImportedSpan(
                 start=start,
@@ -248,7 +261,7 @@ def _document(task: Any, where: str, offsets: str, lineno: int) -> ImportedDocum
     return ImportedDocument(doc_id=doc_id, text=text, source=where, annotator=annotator, meta=doc_meta, spans=spans)
 
 
-def read(source: Path, *, offsets: str = "codepoint", options: dict) -> Iterator[ImportedDocument]:
+def read(source: Path, *, offsets: str = "codepoint", options: dict) -> Iterator[ReadItem]:
     check_unit(NAME, OFFSET_UNITS, offsets)
     skipped = {"reject": 0, "ignore": 0}
     source = Path(source)
@@ -260,18 +273,12 @@ def read(source: Path, *, offsets: str = "codepoint", options: dict) -> Iterator
             continue
         where = f"{source}:{lineno}"
         try:
-            task = orjson.loads(line)
-        except orjson.JSONDecodeError as err:
-            raise InteropError(f"{where}: invalid JSON: {err.msg}") from None
-        answer = task.get("answer", "accept") if isinstance(task, dict) else "accept"
-        if not isinstance(answer, str):
-            raise InteropError(f"{where}: 'answer' must be a string, not {answer!r}")
-        if answer in skipped:
-            skipped[answer] += 1
+            document = _line(line, where, offsets, f"{source.name}#line-{lineno}", skipped)
+        except InteropError as err:
+            yield UnreadableDocument.of(where, err, _declared_id(line))
             continue
-        if answer != "accept":
-            raise InteropError(f"{where}: unknown answer {answer!r} (accept, reject or ignore)")
-        yield _document(task, where, offsets, lineno)
+        if document is not None:
+            yield document
     if any(skipped.values()):
         report(
             options,
@@ -279,3 +286,30 @@ def read(source: Path, *, offsets: str = "codepoint", options: dict) -> Iterator
             skipped_reject=skipped["reject"],
             skipped_ignore=skipped["ignore"],
         )
+
+
+def _declared_id(line: bytes) -> str | None:
+    """The id a line that cannot be read says its document has, if it says one, to name it by."""
+    try:
+        meta = orjson.loads(line).get("meta")
+        doc_id = meta.get("id", meta.get("doc_id"))
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return doc_id if isinstance(doc_id, str) and DOCUMENT_ID.fullmatch(doc_id) else None
+
+
+def _line(line: bytes, where: str, offsets: str, record: str, skipped: dict[str, int]) -> ImportedDocument | None:
+    """The document of one line, or None for a task rejected or ignored (counted in `skipped`)."""
+    try:
+        task = orjson.loads(line)
+    except orjson.JSONDecodeError as err:
+        raise InteropError(f"{where}: invalid JSON: {err.msg}") from None
+    answer = task.get("answer", "accept") if isinstance(task, dict) else "accept"
+    if not isinstance(answer, str):
+        raise InteropError(f"{where}: 'answer' must be a string, not {answer!r}")
+    if answer in skipped:
+        skipped[answer] += 1
+        return None
+    if answer != "accept":
+        raise InteropError(f"{where}: unknown answer {answer!r} (accept, reject or ignore)")
+    return _document(task, where, offsets, record)

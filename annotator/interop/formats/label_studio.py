@@ -27,7 +27,15 @@ declares these controls with `perRegion="true"`.
 
 Read: the export is one JSON file, read whole, only inside the source folder
 (a link out of it is refused) and only if it is a regular file of at most
-`options["limit"]` bytes (annotator.interop.sources).
+`options["limit"]` bytes (annotator.interop.sources). Each entry of a task's
+`annotations` is one annotator's document (`completed_by`; a cancelled one is
+skipped and reported), and each entry of its `predictions` one model's (its
+`model_version`), so a task with both gives both: a model's predictions are
+documents marked `predicted`, which an import stores as the model's
+suggestions, or, with `options["predictions"]` (`--predictions`), ordinary
+spans of an annotator named after the model. A task, or an entry of one, that
+cannot be read is yielded as an UnreadableDocument naming it, and the reading
+goes on; a file that is not JSON, or not a list of tasks, is an error.
 
 Kept: spans, labels, attributes, notes, span ids (as region ids), annotators,
 document metadata, Label Studio results annotator cannot edit (relations,
@@ -49,7 +57,15 @@ import orjson
 
 from annotator.interop import registry
 from annotator.interop.formats import check_unit, report
-from annotator.interop.model import ExportRecord, ImportedDocument, ImportedRecord, ImportedSpan, InteropError
+from annotator.interop.model import (
+    ExportRecord,
+    ImportedDocument,
+    ImportedRecord,
+    ImportedSpan,
+    InteropError,
+    ReadItem,
+    UnreadableDocument,
+)
 from annotator.interop.offsets import OffsetMap, parse_range
 from annotator.interop.output import Staging
 from annotator.interop.sources import read_source, source_area, source_limit
@@ -295,11 +311,10 @@ def labeling_config(tagset: TagSet) -> str:
 # -- read ---------------------------------------------------------------------
 
 
-def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocument]:
+def read(source: Path, *, offsets: str, options: dict) -> Iterator[ReadItem]:
     unit = check_unit(NAME, OFFSET_UNITS, offsets)
     source = Path(source)
     tagset: TagSet = options.get("tagset") or default_tagset()
-    include_predictions = bool(options.get("include_predictions"))
     data = read_source(source, source_area(source, options), source_limit(options), "Label Studio export")
     try:
         tasks = orjson.loads(data)
@@ -309,17 +324,44 @@ def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocum
         tasks = [tasks]
     if not isinstance(tasks, list):
         raise InteropError(f"{source}: a Label Studio export is a JSON list of tasks")
-    for index, task in enumerate(tasks):
-        yield from _read_task(source, index, task, unit, tagset, include_predictions, options)
+    for index, raw in enumerate(tasks):
+        where = (
+            f"{source}: task {raw.get('id', index + 1)}" if isinstance(raw, dict) else f"{source}: task #{index + 1}"
+        )
+        try:
+            task = _task_of(source, where, index, raw)
+        except InteropError as err:
+            yield UnreadableDocument.of(where, err)
+            continue
+        for kind, entry in task.entries:
+            try:
+                document = _entry(task, kind, entry, unit, tagset, options)
+            except InteropError as err:
+                yield UnreadableDocument.of(where, err, task.doc_id)
+                continue
+            if document is not None:
+                yield document
 
 
-def _read_task(
-    source: Path, index: int, task: Any, unit: str, tagset: TagSet, include_predictions: bool, options: dict
-) -> Iterator[ImportedDocument]:
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """What every entry of a task shares: where it is, its document, and the entries."""
+
+    path: Path  # the export
+    where: str  # the export and the task, as messages name it
+    task_id: Any
+    source: str  # the documents' source: FILE#task-ID
+    doc_id: str
+    text: str
+    meta: dict[str, str]
+    offset_map: OffsetMap
+    entries: list[tuple[str, Any]]  # ("annotations" or "predictions", the entry)
+
+
+def _task_of(path: Path, where: str, index: int, task: Any) -> _Task:
     if not isinstance(task, dict):
-        raise InteropError(f"{source}: task #{index + 1} is not a JSON object")
+        raise InteropError(f"{where}: not a JSON object")
     task_id = task.get("id", index + 1)
-    where = f"{source}: task {task_id}"
     data = task.get("data")
     if not isinstance(data, dict):
         raise InteropError(f"{where}: no 'data' object")
@@ -333,32 +375,38 @@ def _read_task(
     if not (isinstance(doc_id, str) and DOCUMENT_ID.fullmatch(doc_id)):
         doc_id = f"task-{task_id}"
     meta = {k: v for k, v in raw_meta.items() if k in META_FIELDS and k != "id" and isinstance(v, str)}
-    offset_map = OffsetMap(text)
-    entries: list[tuple[str, dict]] = [("annotations", a) for a in task.get("annotations") or []]
-    if include_predictions:
-        entries += [("predictions", p) for p in task.get("predictions") or []]
-    for kind, entry in entries:
-        if not isinstance(entry, dict):
-            raise InteropError(f"{where}: an entry of '{kind}' is not a JSON object")
-        if entry.get("was_cancelled"):
-            report(
-                options,
-                f"{where}: annotation {entry.get('id', '?')} was cancelled (skipped in Label Studio); not imported",
-            )
-            continue
-        if kind == "annotations":
-            annotator = _annotator_name(entry.get("completed_by"))
-        else:
-            annotator = _prediction_name(entry)
-        document = ImportedDocument(
-            doc_id=doc_id,
-            text=text,
-            source=f"{source.name}#task-{task_id}",
-            annotator=annotator,
-            meta=dict(meta),
+    entries: list[tuple[str, Any]] = []
+    for kind in ("annotations", "predictions"):
+        listed = task.get(kind) or []
+        if not isinstance(listed, list):
+            raise InteropError(f"{where}: '{kind}' is not a list")
+        entries.extend((kind, entry) for entry in listed)
+    source = f"{path.name}#task-{task_id}"
+    return _Task(path, where, task_id, source, doc_id, text, meta, OffsetMap(text), entries)
+
+
+def _entry(task: _Task, kind: str, entry: Any, unit: str, tagset: TagSet, options: dict) -> ImportedDocument | None:
+    """One annotator's annotation, or one model's prediction, of the task; None if cancelled."""
+    if not isinstance(entry, dict):
+        raise InteropError(f"{task.where}: an entry of '{kind}' is not a JSON object")
+    if entry.get("was_cancelled"):
+        report(
+            options,
+            f"{task.where}: annotation {entry.get('id', '?')} was cancelled (skipped in Label Studio); not imported",
         )
-        _read_result(source, task_id, entry.get("result") or [], offset_map, unit, tagset, document)
-        yield document
+        return None
+    predicted = kind == "predictions"
+    document = ImportedDocument(
+        doc_id=task.doc_id,
+        text=task.text,
+        source=task.source,
+        annotator=_prediction_name(entry) if predicted else _annotator_name(entry.get("completed_by")),
+        meta=dict(task.meta),
+        # --predictions: the model's spans are an annotator's like any other
+        predicted=predicted and not options.get("predictions"),
+    )
+    _read_result(task.path, task.task_id, entry.get("result") or [], task.offset_map, unit, tagset, document)
+    return document
 
 
 def _annotator_name(completed_by: Any) -> str | None:
@@ -419,7 +467,7 @@ def _read_result(
         if result.get("type") != "labels" or not isinstance(value, dict) or "start" not in value:
             continue
         rid = str(result.get("id"))
-        where = f"{source}: task {task_id}, result {rid}"
+        where = f"{source}: task {task_id}: result {rid}"
         labels = value.get("labels")
         if not isinstance(labels, list) or not labels or not all(isinstance(x, str) for x in labels):
             raise InteropError(f"{where}: 'labels' must be a non-empty list of strings")
