@@ -17,13 +17,14 @@ from annotator.model.annotation import ForeignRecord
 from annotator.model.document import Document, DocumentMeta, text_sha256
 from annotator.model.editing import AnnotationSet
 from annotator.model.tagset import default_tagset
+from tests.conftest import read_strictly
 
 FIXTURES = Path(__file__).parent / "fixtures" / "brat"
 OPTS: dict = {"report": lambda message: None}
 
 
 def read_all(source: Path, **options) -> list[ImportedDocument]:
-    return list(brat.read(source, offsets="codepoint", options={**OPTS, **options}))
+    return read_strictly(brat.read(source, offsets="codepoint", options={**OPTS, **options}))
 
 
 def read_one(source: Path) -> ImportedDocument:
@@ -229,7 +230,7 @@ def test_ann_without_txt_is_refused(tmp_path):
 
 def test_offset_units_other_than_codepoint_are_refused(tmp_path):
     with pytest.raises(InteropError, match="offsets"):
-        list(brat.read(FIXTURES, offsets="utf16", options={}))
+        read_strictly(brat.read(FIXTURES, offsets="utf16", options={}))
     with pytest.raises(InteropError, match="offsets"):
         brat.export([], tmp_path, offsets="utf8", options={})
 

@@ -14,7 +14,7 @@ import pytest
 
 from annotator.interop.formats import brat, doccano, jsonl, label_studio, w3c
 from annotator.interop.model import InteropError
-from tests.conftest import run_cli
+from tests.conftest import read_strictly, run_cli
 
 SECRET = "TOP SECRET: the launch codes are 0000\n"
 TEXT = "The minister said the bridge will reopen.\n"
@@ -235,7 +235,7 @@ def test_formats_default_to_the_source_folder(tmp_path: Path) -> None:
     (folder / "doc.txt").symlink_to(outside)
     (folder / "doc.ann").write_text("", encoding="utf-8")
     with pytest.raises(InteropError, match="leads outside"):
-        list(brat.read(folder, offsets="codepoint", options={}))
+        read_strictly(brat.read(folder, offsets="codepoint", options={}))
 
 
 # -- W3C malformed shapes --------------------------------------------------------------------

@@ -9,7 +9,8 @@ Export layout (``writing``; ``dest`` is a folder; one record at a time):
   ``dest/<doc id>.ann``. A second annotation file for a document already
   written is refused (InteropError) -- use the "annotator" layout.
 * ``options["layout"] = "annotator"``: ``dest/<annotator>/<doc id>.txt`` and
-  ``.ann``; every annotator folder is a brat collection of its own.
+  ``.ann``; every annotator folder is a brat collection of its own. Reading
+  ``dest`` gives each file back to its annotator (see Read).
 * ``dest/annotation.conf`` (and ``dest/visual.conf`` when ``options["tagset"]``
   is given and ``options["visual_conf"]`` is not false) is written once at the
   end. brat looks for its configuration in the collection folder and then in
@@ -65,25 +66,39 @@ leaves ``dest`` as it was. Into an existing folder the files are moved one by
 one; other files there are left alone, and a link or file where a subfolder
 should be is refused.
 
-Read (``reading``): ``source`` is a ``.ann`` file or a folder searched recursively (hidden
-files and folders skipped, linked folders not followed); every ``X.ann``
-needs ``X.txt`` beside it. Both are read only inside the source folder (a
-link leading out of it is refused), only if they are regular files of at
-most ``options["limit"]`` bytes (annotator.interop.sources). The text
-is read with the document policy (BOM dropped, CR LF and lone CR -> LF). brat
-offsets count characters of the raw file, so when the raw text differs they
-are converted from raw positions (BOM and ``\\r`` counted) to policy positions,
-and each span's stored text is checked against the raw slice (fragments joined
-by one space). brat itself reads the ``.txt`` with universal newlines, so if
-that check fails anywhere in a file, offsets into the LF text are tried for the
-whole file before the first mismatch is reported. A mismatch, an unknown or
-malformed line, a duplicate id or a reference to an undefined id raises
-InteropError naming ``file:line``.
+Read (``reading``): ``source`` is a ``.ann`` file or a folder searched
+recursively (hidden files and folders skipped, linked folders not followed);
+every ``X.ann`` needs ``X.txt`` beside it. Both are read only inside the
+source folder (a link leading out of it is refused), only if they are regular
+files of at most ``options["limit"]`` bytes (annotator.interop.sources).
 
-* ``T`` -> one ImportedSpan per fragment; ``source = "<ann path>#T3"`` (path
-  relative to the source folder, with ``/``); fragments of a multi-fragment
-  ``T`` share ``group = "T3"``. Neighbouring fragments whose gap is only line
-  breaks are joined into one span first.
+A folder whose ``.ann`` files all lie one folder down, with some document in
+more than one of those folders, is a folder per annotator (the export's
+"annotator" layout): each document's ``annotator`` is its folder's name, which
+must be a valid annotator name (else InteropError naming the folder), so
+``gold/`` comes back as the gold file. Any other source (a flat folder, one
+``.ann`` file, subfolders such as ``train/`` and ``test/`` that share no
+document) gives ``annotator`` None. Reading a folder per annotator is
+reported, with its annotators.
+
+The text is read with the document policy (BOM dropped, CR LF and lone CR ->
+LF). brat offsets count characters of the raw file, so when the raw text
+differs they are converted from raw positions (BOM and ``\\r`` counted) to
+policy positions, and each span's stored text is checked against the raw
+slice. A ``T`` line may list its fragments in any order, as brat's own parser
+allows (``T2\\tquote 40 52;3 10\\t<text of 40-52> <text of 3-10>``): its
+stored text is the fragments' text joined by one space in the order listed.
+Fragments that overlap are refused. brat itself reads the ``.txt`` with
+universal newlines, so if the text check fails anywhere in a file, offsets
+into the LF text are tried for the whole file before the first mismatch is
+reported. A mismatch, an unknown or malformed line, overlapping fragments, a
+duplicate id or a reference to an undefined id raises InteropError naming
+``file:line``.
+
+* ``T`` -> one ImportedSpan per fragment, in text order; ``source =
+  "<ann path>#T3"`` (path relative to the source folder, with ``/``);
+  fragments of a multi-fragment ``T`` share ``group = "T3"``. Neighbouring
+  fragments whose gap is only line breaks are joined into one span first.
 * ``A``/``M`` on a ``T``: binary -> ``True``; a value ``""`` -> ``""``; a value
   matching ``[+-]?[0-9]+`` -> int; else one matching
   ``[+-]?([0-9]+\\.[0-9]*|\\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?`` -> float; else
@@ -94,18 +109,23 @@ InteropError naming ``file:line``.
   ImportedRecord(format "brat", kind "relation", "event", "normalization",
   "equiv", "attribute" or "note"; id as written, ``*1``, ``*2``... for equivs;
   record = the raw line; span_sources = the sources of the ``T`` ids it names).
-* ``doc_id`` is the file stem; ``annotator`` is None. Labels are kept as
+* ``doc_id`` is the file stem; ``annotator`` the folder's name in a folder per
+  annotator, else None (the caller's default applies). Labels are kept as
   written (annotator labels are lower case; mapping is the caller's job).
 
 Lost on the way out: span ids, origin, audit history, a single-fragment
 group's id (group ids become ``T`` ids), ``False`` attributes, line breaks at
-the edges of a span, spans that are only line breaks (reported). One ``T``
+the edges of a span, spans that are only line breaks (reported), the order a
+``T`` line read in listed its fragments (they are written in text order, the
+text to match). A gold file's adjudication (``adjudicated_from``, rejected
+candidates) is lost too: it is gold again by its name alone, its folder's in
+the "annotator" layout (``gold``, or the name given to ``--gold``). One ``T``
 has one set of attributes and notes: the fragments of a group come back with
 the attributes of all of them (the first fragment's value wins a conflict)
-and every distinct note. Ambiguous on the way in: a brat ``T`` whose fragments
-are separated only by line breaks is read as one span; a foreign note holding
-a backslash escape (``\\n``) is unescaped. Not generated: ``tools.conf``
-(normalisation databases).
+and every distinct note. Ambiguous on the way in: a brat ``T`` whose
+fragments are separated only by line breaks is read as one span; a foreign
+note holding a backslash escape (``\\n``) is unescaped. Not generated:
+``tools.conf`` (normalisation databases).
 
 Reports (left-out records) go to ``options["report"]`` when callable, else to
 stderr.

@@ -1,10 +1,12 @@
 """brat import: each ``X.ann`` with its ``X.txt`` as one ImportedDocument (what
 each kind of line becomes, and the offset checks: the package docstring).
 
-A file is read in three steps: its lines are parsed (_parse_ann), the ``T``
-lines' offsets are checked against the text and converted to the document
-policy (_resolved_fragments), and the other lines are sorted into attributes
-and notes of ``T`` ids or records kept as they are (_sort_others)."""
+Whose annotations each file holds is settled first, for the whole source: a
+folder per annotator names them (_annotator_folders). A file is then read in
+three steps: its lines are parsed (_parse_ann), the ``T`` lines' offsets are
+checked against the text and converted to the document policy
+(_resolved_fragments), and the other lines are sorted into attributes and
+notes of ``T`` ids or records kept as they are (_sort_others)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from annotator.interop.formats import check_unit
+from annotator.config import ANNOTATOR_NAME
+from annotator.interop.formats import check_unit, report
 from annotator.interop.formats.brat.records import Fragment
 from annotator.interop.formats.brat.standoff import (
     BREAK_RUN,
@@ -30,7 +34,14 @@ from annotator.interop.formats.brat.standoff import (
     split_line,
     unescape_note,
 )
-from annotator.interop.model import ImportedDocument, ImportedRecord, ImportedSpan, InteropError
+from annotator.interop.model import (
+    ImportedDocument,
+    ImportedRecord,
+    ImportedSpan,
+    InteropError,
+    ReadItem,
+    UnreadableDocument,
+)
 from annotator.interop.sources import read_source, source_area, source_limit
 from annotator.model.document import DocumentError, decode_text
 from annotator.storage import Area
@@ -73,18 +84,26 @@ class _Mismatch(InteropError):
     """A T line does not fit the text as it was read (the other reading may fit)."""
 
 
-def read(source: Path, *, offsets: str, options: dict) -> Iterator[ImportedDocument]:
-    """The documents of a ``.ann`` file or of every ``.ann`` in a folder, recursively."""
+def read(source: Path, *, offsets: str, options: dict) -> Iterator[ReadItem]:
+    """The documents of a ``.ann`` file or of every ``.ann`` in a folder, recursively.
+
+    A ``.ann`` that cannot be read is yielded as an UnreadableDocument and the
+    reading goes on, so that an import lists every bad file at once."""
     check_unit(NAME, OFFSET_UNITS, offsets)
     source = Path(source)
     area, limit = source_area(source, options), source_limit(options)
     anns, base = _ann_files(source)
+    annotators = _annotator_folders(anns, base, options)
     for ann in anns:
         rel = ann.relative_to(base).as_posix()
         txt = ann.with_suffix(".txt")
         if not os.path.lexists(txt):
-            raise InteropError(f"{ann}: no {txt.name} beside it")
-        yield _read_one(ann, txt, rel, str(ann), area, limit)
+            yield UnreadableDocument(str(ann), f"no {txt.name} beside it")
+            continue
+        try:
+            yield _read_one(ann, txt, rel, annotators.get(ann), area, limit)
+        except InteropError as err:
+            yield UnreadableDocument.of(str(ann), err)
 
 
 def _ann_files(source: Path) -> tuple[list[Path], Path]:
@@ -103,7 +122,41 @@ def _ann_files(source: Path) -> tuple[list[Path], Path]:
     raise InteropError(f"{source}: no such file or folder")
 
 
-def _read_one(ann: Path, txt: Path, rel: str, where: str, area: Area, limit: int) -> ImportedDocument:
+def _annotator_folders(anns: list[Path], base: Path, options: dict) -> dict[Path, str]:
+    """Each .ann's annotator, its folder's name, when `base` holds a folder per annotator
+    (reported); else nothing.
+
+    That is the export's "annotator" layout: every .ann one folder down and some
+    document in more than one folder. Subfolders alone are no sign of it: brat
+    corpora come split into train/ and test/, which are no annotators. A document
+    in two folders is one: read as one annotator's, its second copy could never be
+    imported."""
+    parts = [ann.relative_to(base).parts for ann in anns]
+    if not parts or any(len(each) != 2 for each in parts):
+        return {}
+    documents = [Path(each[1]).stem for each in parts]
+    if len(set(documents)) == len(documents):
+        return {}
+    folders = sorted({each[0] for each in parts})
+    _check_annotator_names(folders, base)
+    report(options, f"{base}: read as a folder per annotator: {', '.join(folders)}")
+    return {ann: each[0] for ann, each in zip(anns, parts, strict=True)}
+
+
+def _check_annotator_names(folders: list[str], base: Path) -> None:
+    bad = [folder for folder in folders if not ANNOTATOR_NAME.fullmatch(folder)]
+    if bad:
+        raise InteropError(
+            "\n".join(
+                f"{base / folder}: a folder per annotator is named after its annotator, and {folder!r} "
+                "is not a valid annotator name (letters, digits and . _ @ + -, at most 64)"
+                for folder in bad
+            )
+        )
+
+
+def _read_one(ann: Path, txt: Path, rel: str, annotator: str | None, area: Area, limit: int) -> ImportedDocument:
+    where = str(ann)
     data = read_source(txt, area, limit, "brat text file")
     try:
         policy = decode_text(data, str(txt))
@@ -114,7 +167,9 @@ def _read_one(ann: Path, txt: Path, rel: str, where: str, area: Area, limit: int
     resolved = _resolved_fragments(t_lines, raw, policy, where)
     extras = _sort_others(t_lines, others, rel, where)
     spans = [span for t in t_lines for span in _spans(t, resolved[t.id], extras, rel, policy)]
-    return ImportedDocument(doc_id=ann.stem, text=policy, source=rel, spans=spans, records=extras.records)
+    return ImportedDocument(
+        doc_id=ann.stem, text=policy, source=rel, annotator=annotator, spans=spans, records=extras.records
+    )
 
 
 # -- parsing the lines -------------------------------------------------------------------
@@ -254,20 +309,32 @@ def _resolve(
 
 
 def _check_offsets(t: _TLine, text: str, at: str) -> None:
-    previous_end = -1
     for fragment in t.fragments:
         start, end = fragment.start, fragment.end
         if start > end or end > len(text):
             raise _Mismatch(f"{at}: {t.id} offsets {start}-{end} are outside the text (length {len(text)})")
         if start == end:
             raise _Mismatch(f"{at}: {t.id} has an empty fragment {start}-{end}")
-        if start < previous_end:
-            raise _Mismatch(f"{at}: {t.id} fragments overlap or are out of order")
-        previous_end = end
+    _check_apart(t, at)
+
+
+def _check_apart(t: _TLine, at: str) -> None:
+    """brat takes a T line's fragments in any order but refuses two that overlap.
+
+    An overlap is wrong whichever way the text is read, so it is an InteropError,
+    not a _Mismatch that would send _resolved_fragments to the other reading."""
+    ordered = sorted(t.fragments)
+    for before, after in pairwise(ordered):
+        if after.start < before.end:
+            raise InteropError(
+                f"{at}: {t.id} fragments {before.start}-{before.end} and {after.start}-{after.end} overlap "
+                "(brat takes fragments in any order, but never overlapping)"
+            )
 
 
 def _check_stored_text(t: _TLine, text: str, at: str) -> None:
-    """The text after the offsets must be the fragments' text joined by one space (then a space or nothing)."""
+    """The text after the offsets must be the fragments' text joined by one space in the order the
+    line lists them, which need not be text order (then a space or nothing)."""
     expected = " ".join(text[fragment.start : fragment.end] for fragment in t.fragments)
     if t.text is None:
         raise _Mismatch(f"{at}: {t.id} has no text (expected {expected!r})")
