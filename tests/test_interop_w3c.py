@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import orjson
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.interop.formats import w3c
-from annotator.interop.model import ExportRecord, InteropError
+from annotator.interop.model import ExportRecord, InteropError, UnreadableDocument
 from annotator.model.document import Document, DocumentMeta, text_sha256
 from annotator.model.editing import AnnotationSet
 
@@ -37,13 +38,70 @@ def sample() -> ExportRecord:
     )
 
 
+BASE = "https://example.org/news/"
+SOURCE = BASE + "docs/doc-1.txt"
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\"<>\\^`{|}]+$")
+DATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def has_context(node: dict) -> bool:
+    """The model's rule: the anno context, alone as a string or one of a list."""
+    context = node.get("@context")
+    return context == w3c.CONTEXT or (isinstance(context, list) and w3c.CONTEXT in context)
+
+
+def check_agent(agent) -> None:
+    assert isinstance(agent, dict) and agent["type"] == "Person" and IRI.match(agent["id"]), agent
+    assert isinstance(agent["nickname"], str) and agent["nickname"]
+
+
+def check_annotation(item: dict, inherited: bool) -> None:
+    """The W3C Web Annotation Data Model's MUSTs for one annotation, and what this export promises."""
+    assert has_context(item) or inherited
+    assert IRI.match(item["id"]) and item["type"] == "Annotation"
+    assert item["motivation"] in ("tagging", "commenting")
+    check_agent(item["creator"])
+    assert DATE.match(item["created"]) and DATE.match(item["modified"])
+    assert item["body"] and all(body["type"] in ("TextualBody", "SpecificResource") for body in item["body"])
+    for body in item["body"]:
+        assert body["purpose"] in ("tagging", "describing", "commenting", "linking")
+        assert isinstance(body["value"] if body["type"] == "TextualBody" else body["source"], str)
+        if "creator" in body:
+            check_agent(body["creator"])
+    target = item["target"]
+    assert IRI.match(target["source"]), target["source"]  # absolute, not a project path
+    quote, position = target["selector"]
+    assert quote["type"] == "TextQuoteSelector" and isinstance(quote["exact"], str) and quote["exact"]
+    assert position["type"] == "TextPositionSelector" and 0 <= position["start"] < position["end"]
+    assert len(quote["exact"]) == position["end"] - position["start"]
+
+
+def check_w3c(data: dict) -> None:
+    """A collection as the model requires: ids, types, its first page embedded, every item valid."""
+    assert has_context(data) and IRI.match(data["id"]) and data["type"] == "AnnotationCollection"
+    assert isinstance(data["label"], str)
+    page = data["first"]
+    assert IRI.match(page["id"]) and page["id"] != data["id"] and page["type"] == "AnnotationPage"
+    assert page["partOf"] == data["id"] and page["startIndex"] == 0
+    assert "next" not in page  # every annotation is on the embedded page
+    assert data["total"] == len(page["items"])
+    for agent in data.get("creator", []):
+        check_agent(agent)
+    assert {item["creator"]["id"] for item in page["items"]} == {agent["id"] for agent in data.get("creator", [])}
+    for item in page["items"]:
+        check_annotation(item, inherited=True)
+
+
 def test_export_shape(tmp_path):
     dest = tmp_path / "out.jsonld"
     record = sample()
-    assert w3c.export([record], dest, offsets="codepoint", options={}) == 2
+    assert w3c.export([record], dest, offsets="codepoint", options={"base_iri": BASE}) == 2
     data = orjson.loads(dest.read_bytes())
+    check_w3c(data)
     assert data["type"] == "AnnotationCollection" and data["total"] == 2
-    assert data["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert data["@context"] == ["http://www.w3.org/ns/anno.jsonld", {"@base": BASE}]
+    assert data["id"] == BASE + "out.jsonld" and data["first"]["id"] == BASE + "out.jsonld#page1"
+    assert data["creator"] == [{"id": "urn:annotator:annotator:alice", "type": "Person", "nickname": "alice"}]
     items = data["first"]["items"]
     assert data["first"]["type"] == "AnnotationPage" and len(items) == 2
     by_label = {a["body"][0]["value"]: a for a in items}
@@ -52,13 +110,14 @@ def test_export_shape(tmp_path):
     assert vehicle["id"] == f"urn:annotator:doc-1:alice:{span.id}"
     assert vehicle["type"] == "Annotation" and vehicle["motivation"] == "tagging"
     assert vehicle["@context"] == "http://www.w3.org/ns/anno.jsonld"
-    assert vehicle["creator"] == {"type": "Person", "nickname": "alice"}
+    assert vehicle["creator"] == data["creator"][0]
     assert vehicle["created"] == span.created_at and vehicle["modified"] == span.modified_at
+    # the span was made by the file's annotator: its body names no other creator
     assert vehicle["body"][0] == {"type": "TextualBody", "purpose": "tagging", "value": "vehicle"}
     describing = [b for b in vehicle["body"] if b["purpose"] == "describing"]
     assert [orjson.loads(b["value"]) for b in describing] == [{"count": 2}, {"plural": True}, {"who=what": "a=b"}]
     quote, position = vehicle["target"]["selector"]
-    assert vehicle["target"]["source"] == "docs/doc-1.txt"
+    assert vehicle["target"]["source"] == SOURCE
     assert quote["type"] == "TextQuoteSelector" and quote["exact"] == "firetrucks"
     assert quote["prefix"] == TEXT[max(0, span.start - 32) : span.start] and len(quote["prefix"]) == 19
     assert quote["suffix"] == TEXT[span.end : span.end + 32] and len(quote["suffix"]) == 32
@@ -66,6 +125,22 @@ def test_export_shape(tmp_path):
     assert phrase["motivation"] == "commenting"
     assert {"type": "TextualBody", "purpose": "commenting", "value": "a note\nover two lines"} in phrase["body"]
     assert {"type": "SpecificResource", "purpose": "linking", "source": "urn:annotator:group:g1"} in phrase["body"]
+
+
+def test_span_creator_other_than_the_file_annotator_is_the_body_creator(tmp_path):
+    dest = tmp_path / "out.jsonld"
+    i = TEXT.index("firetrucks")
+    record = make_record(TEXT, [(i, i + 10, "vehicle", {"by": "editor"})], annotator="gold")
+    w3c.export([record], dest, offsets="codepoint", options={"base_iri": BASE})
+    (item,) = orjson.loads(dest.read_bytes())["first"]["items"]
+    assert item["creator"]["nickname"] == "gold"
+    assert item["body"][0]["creator"] == {
+        "id": "urn:annotator:annotator:editor",
+        "type": "Person",
+        "nickname": "editor",
+    }
+    (doc,) = w3c.read(dest, offsets="codepoint", options={"documents": {SOURCE: record.document}})
+    assert doc.annotator == "gold"
 
 
 def test_export_refuses_utf16(tmp_path):
@@ -76,7 +151,9 @@ def test_export_refuses_utf16(tmp_path):
 def test_empty_export_is_valid(tmp_path):
     dest = tmp_path / "empty.json"
     assert w3c.export([], dest, offsets="codepoint", options={}) == 0
-    assert orjson.loads(dest.read_bytes())["total"] == 0
+    data = orjson.loads(dest.read_bytes())
+    check_w3c(data)
+    assert data["total"] == 0 and data["id"] == dest.as_uri() and "creator" not in data
     assert list(w3c.read(dest, offsets="codepoint", options={})) == []
 
 
@@ -117,8 +194,13 @@ def test_ambiguous_and_missing_quote():
 def test_documents_option_folder_and_missing(tmp_path):
     src = tmp_path / "a.json"
     src.write_bytes((FIXTURES / "collection.json").read_bytes())
-    with pytest.raises(InteropError, match="cannot read document"):
-        list(w3c.read(src, offsets="codepoint", options={}))
+    (missing,) = w3c.read(src, offsets="codepoint", options={})
+    assert isinstance(missing, UnreadableDocument)
+    assert str(missing) == (
+        f"{src}: annotation http://example.org/anno1: no text for document docs/speech.txt: "
+        f"looked for docs/speech.txt, speech.txt in {tmp_path}; a W3C export carries no texts: "
+        "pass --docs DIR with the texts (a folder inside the project, the files named as in the IRIs)"
+    )
     docs = list(w3c.read(src, offsets="codepoint", options={"documents": FIXTURES}))
     assert docs[0].doc_id == "speech-1"
     with pytest.raises(InteropError, match="no document given"):
@@ -129,7 +211,8 @@ def test_read_jsonl_of_annotations(tmp_path):
     record = sample()
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "doc-1.txt").write_text(TEXT, encoding="utf-8")
-    items = [w3c.annotation(record, s) for s in record.file.spans]
+    source = (tmp_path / "docs" / "doc-1.txt").as_uri()  # a file: IRI inside the source folder is read
+    items = [w3c.annotation(record, s, source) for s in record.file.spans]
     src = tmp_path / "annos.jsonl"
     src.write_bytes(b"".join(orjson.dumps(a) + b"\n" for a in items))
     (doc,) = w3c.read(src, offsets="codepoint", options={})
@@ -168,8 +251,8 @@ def records(draw) -> ExportRecord:
 @given(record=records())
 def test_round_trip(tmp_path, record):
     dest = tmp_path / "rt.json"
-    w3c.export([record], dest, offsets="codepoint", options={})
-    docs = list(w3c.read(dest, offsets="codepoint", options={"documents": {"docs/doc-1.txt": record.document}}))
+    w3c.export([record], dest, offsets="codepoint", options={"base_iri": BASE})
+    docs = list(w3c.read(dest, offsets="codepoint", options={"documents": {SOURCE: record.document}}))
     if not record.file.spans:
         assert docs == []
         return
@@ -186,7 +269,7 @@ def test_quote_only_round_trip(tmp_path, record):
     """Dropping the position selectors: the quote with 32-character context finds the span when unambiguous."""
     text = record.document.text
     dest = tmp_path / "rt.json"
-    w3c.export([record], dest, offsets="codepoint", options={})
+    w3c.export([record], dest, offsets="codepoint", options={"base_iri": BASE})
     data = orjson.loads(dest.read_bytes())
     for item in data["first"]["items"]:
         item["target"]["selector"] = item["target"]["selector"][:1]
@@ -209,8 +292,8 @@ def test_quote_only_round_trip(tmp_path, record):
             and text.startswith(quote.get("suffix", ""), i + len(span.text))
         ]
         if len(candidates) == 1:
-            (doc,) = w3c.read(dest, offsets="codepoint", options={"documents": {"docs/doc-1.txt": text}})
+            (doc,) = w3c.read(dest, offsets="codepoint", options={"documents": {SOURCE: text}})
             assert (doc.spans[0].start, doc.spans[0].end) == (span.start, span.end)
         else:
             with pytest.raises(InteropError, match="ambiguous"):
-                list(w3c.read(dest, offsets="codepoint", options={"documents": {"docs/doc-1.txt": text}}))
+                list(w3c.read(dest, offsets="codepoint", options={"documents": {SOURCE: text}}))
