@@ -13,9 +13,12 @@ import pytest
 from annotator.interop.model import InteropError
 from tests.conftest import TEXT, Project, build_sample, run_cli
 
-FILE_FORMATS = ["jsonl", "csv", "w3c", "doccano", "label-studio"]
+FILE_FORMATS = ["jsonl", "csv", "w3c", "doccano", "label-studio", "conll"]
 if importlib.util.find_spec("spacy") is not None:
     FILE_FORMATS.append("spacy")
+FOLDER_FORMATS = ["brat"]
+if importlib.util.find_spec("pyarrow") is not None:
+    FOLDER_FORMATS.append("hf")
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -65,11 +68,13 @@ def test_label_studio_config_that_is_an_input_is_refused(corpus: Project) -> Non
     assert snapshot(corpus.root) == before
 
 
-def test_brat_into_the_documents_folder_is_refused(corpus: Project) -> None:
+@pytest.mark.parametrize("fmt", FOLDER_FORMATS)
+def test_folder_export_into_the_documents_folder_is_refused(corpus: Project, fmt: str) -> None:
     before = snapshot(corpus.root)
-    result = run_cli(["export", "-f", "brat", "--out", "docs"], corpus.root)
+    result = run_cli(["export", "-f", fmt, "--out", "docs"], corpus.root)
     assert result.returncode == 2
     assert "is the documents folder" in result.stderr and "nothing was exported" in result.stderr
+    assert f"a {fmt} export replaces the folder it writes" in result.stderr
     assert snapshot(corpus.root) == before
 
 
@@ -93,10 +98,10 @@ def test_document_outside_the_documents_folders_is_not_overwritten(corpus: Proje
 # -- a failed export leaves the output as it was -----------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", [*FILE_FORMATS, "brat"])
+@pytest.mark.parametrize("fmt", [*FILE_FORMATS, *FOLDER_FORMATS])
 def test_failed_export_leaves_an_existing_output_untouched(corpus: Project, fmt: str) -> None:
     corpus.write("z/broken.json", "{")
-    if fmt == "brat":
+    if fmt in FOLDER_FORMATS:
         (corpus.root / "out").mkdir()
         (corpus.root / "out" / "a.ann").write_text("T1\tclaim 0 3\tThe\n", encoding="utf-8")
         (corpus.root / "out" / "notes.md").write_text("mine", encoding="utf-8")

@@ -66,9 +66,18 @@ def run(args: argparse.Namespace) -> int:
         "report": lambda message: messages.append(str(message)),
         # A format counts here the spans it had to leave out (`skipped`), for --strict.
         "stats": stats,
+        # With --config, every document path is relative to that project's root (W3C names them so).
+        **({"documents": config.root} if args.config else {}),
         "tagset": configs[0].tagset,
         **registry.chosen_options(args, fmt, Purpose.EXPORT),
     }
+    check_options = getattr(module, "check_options", None)
+    if check_options is not None:
+        try:
+            check_options(options)
+        except InteropError as err:
+            say(str(err))
+            return EXIT_USAGE
     planned = getattr(module, "export_options_for", None)
     if planned is not None:
         options.update(planned(files))

@@ -155,7 +155,7 @@ class Staging:
         """A new, empty folder beside `dest` to write into in its place."""
         dest = Path(dest)
         if os.path.lexists(dest) and not dest.is_dir():
-            raise InteropError(f"{dest}: is not a folder; brat export needs a folder")
+            raise InteropError(f"{dest}: is not a folder; this format writes a folder")
         try:
             temporary = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
         except OSError as err:
@@ -246,8 +246,8 @@ def check_destination(module: Any, dest: Path, files: Iterable[Path], configs: I
     is one of the files, a folder where a file is needed, or a document.
 
     A format writes `module.outputs(dest)` if it has that function, else `dest`;
-    brat (a module with FOLDER_OUTPUT) writes a folder of documents' texts, so its
-    --out may not be a documents folder either.
+    a module with FOLDER_OUTPUT (brat, hf) writes a folder that replaces --out as a
+    whole, so its --out may not be a documents folder either.
     """
     dest = Path(dest)
     paths = Paths()
@@ -268,8 +268,8 @@ def check_destination(module: Any, dest: Path, files: Iterable[Path], configs: I
     for key, folder in documents.items():
         if folder_output and target == key:
             raise InteropError(
-                f"{dest}: is the documents folder {folder}; a brat export writes DOC.txt files there, "
-                "over the documents; choose another --out"
+                f"{dest}: is the documents folder {folder}; a {getattr(module, 'NAME', 'folder')} export "
+                "replaces the folder it writes, documents and all; choose another --out"
             )
         inside = Path(target).is_relative_to(key)
         if not folder_output and inside and (dest.name.endswith(".txt") or dest.name.endswith(".meta.json")):

@@ -106,7 +106,7 @@ FORMATS: tuple[Format, ...] = (
         "brat",
         ("codepoint",),
         exports="DOC.txt + DOC.ann standoff files in the --out folder",
-        imports="a folder of DOC.txt + DOC.ann standoff files",
+        imports="a folder of DOC.txt + DOC.ann standoff files, or a folder per annotator as exported",
     ),
     Format(
         "label-studio",
@@ -160,13 +160,12 @@ FORMATS: tuple[Format, ...] = (
         "conll",
         "conll",
         ("codepoint",),
-        exports="token-level BIO tags, CoNLL style, one token a line",
+        exports="token-level BIO tags, CoNLL style, one token a line; offsets in <out>.offsets.jsonl",
         export_options=(
             Option(
                 "--label",
                 "label",
-                "tag only this label (repeat the export for each label): nothing is lost to overlaps "
-                "of other labels",
+                "tag only this label (repeat the export for each label): nothing is lost to overlaps of other labels",
                 metavar="LABEL",
             ),
             Option(
