@@ -17,6 +17,9 @@ ConfigError that names the file, the key or the line and column, and what is
 wrong. `[keys]` must name bindings that exist, with keys a terminal sends
 (annotator.keys.parse_key), that collide with no key active at the same
 time (annotator.keys.keymap_clashes); the keys are kept as Textual names them.
+`[quotes]` sets the quote ledger: `threshold`, the word-level similarity (a
+number in (0, 1]) above which two quotes are one utterance, and `aliases`, a
+table from a speaker name as written to the name of the person it means.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import re
 import string
 import sys
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -55,6 +58,7 @@ TOP_LEVEL_KEYS = (
     "theme",
     "limits",
     "suggest",
+    "quotes",
 )
 LIMIT_KEYS = ("max_file_size",)
 SUGGEST_KEYS = ("on_open", "hedges")
@@ -63,6 +67,11 @@ SUGGESTER_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,47}")
 # The names of annotator.suggest.builtin.BUILTINS, for the same reason (a test keeps the two the same).
 BUILTIN_SUGGESTERS = ("quotes", "numbers", "hedges")
 MAX_HEDGE_LENGTH = 200
+QUOTES_KEYS = ("threshold", "aliases")
+DEFAULT_QUOTE_THRESHOLD = 0.6
+MAX_ALIAS_LENGTH = 200  # a name, with its titles, as an attribution writes it
+MAX_ALIASES = 10_000  # far more than a newsroom's style book names; bounds what every command reads
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB)?\s*$", re.IGNORECASE)
 SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
 LABEL_KEYS = ("description", "key", "color", "attributes")
@@ -83,6 +92,17 @@ class SuggestSettings:
 
 
 @dataclass(frozen=True)
+class QuoteSettings:
+    """`[quotes]`: when two quotes are one utterance (`threshold`, word-level similarity),
+    and which person a speaker name means (`aliases`: a name as written -> the canonical name)."""
+
+    threshold: float = DEFAULT_QUOTE_THRESHOLD
+    # A plain dict, not a read-only view: the app sends the config to its checker
+    # process, and a MappingProxyType cannot be pickled. Nothing writes to it.
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     source: Path | None = None
@@ -95,6 +115,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes read into memory from one file, at most
     suggestions_dir: str = "suggestions"
     suggest: SuggestSettings = field(default_factory=SuggestSettings)
+    quotes: QuoteSettings = field(default_factory=QuoteSettings)
 
     @property
     def annotations_path(self) -> Path:
@@ -344,6 +365,7 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
         raise fail("theme", 'must be a theme name such as "textual-dark" or "textual-light"')
     max_file_size = _max_file_size(raw.get("limits", {}), fail)
     suggest = _suggest_settings(raw.get("suggest", {}), fail)
+    quotes = _quote_settings(raw.get("quotes", {}), fail)
     tagset = _build_tagset(labels, keymap, fail)
     _check_keymap(keymap, tagset, fail)
     return Config(
@@ -358,6 +380,7 @@ def parse_config(raw: dict[str, Any], root: Path, source: Path | None) -> Config
         max_file_size=max_file_size,
         suggestions_dir=suggestions_dir,
         suggest=suggest,
+        quotes=quotes,
     )
 
 
@@ -444,6 +467,54 @@ def _suggest_settings(table: Any, fail) -> SuggestSettings:
     if long is not None:
         raise fail("suggest.hedges", f"a phrase has more than {MAX_HEDGE_LENGTH} characters: {long[:40]!r}...")
     return SuggestSettings(tuple(dict.fromkeys(on_open)), tuple(" ".join(h.split()) for h in hedges))
+
+
+def _quote_settings(table: Any, fail) -> QuoteSettings:
+    """`[quotes] threshold = 0.6` and `[quotes.aliases] "SecDef" = "Lloyd Austin"`."""
+    if not isinstance(table, dict):
+        raise fail("quotes", "must be a table, e.g. [quotes] threshold = 0.6")
+    _reject_unknown(table, QUOTES_KEYS, "quotes.", fail)
+    return QuoteSettings(_threshold(table.get("threshold", DEFAULT_QUOTE_THRESHOLD), fail), _aliases(table, fail))
+
+
+def _threshold(value: Any, fail) -> float:
+    # bool is an int to Python, and NaN fails every comparison, so neither may slip through as a number.
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= 1:
+        return float(value)
+    raise fail("quotes.threshold", "must be a number greater than 0 and at most 1, e.g. 0.6")
+
+
+def _aliases(table: dict[str, Any], fail) -> Mapping[str, str]:
+    """Each name and canonical name a non-blank string of at most MAX_ALIAS_LENGTH characters,
+    whitespace collapsed; no name given twice (case aside) with two different meanings."""
+    aliases = table.get("aliases", {})
+    if not isinstance(aliases, dict):
+        raise fail("quotes.aliases", 'must be a table of name = "canonical name", e.g. "SecDef" = "Lloyd Austin"')
+    if len(aliases) > MAX_ALIASES:
+        raise fail("quotes.aliases", f"has {len(aliases):,} names; at most {MAX_ALIASES:,}")
+    parsed: dict[str, str] = {}
+    seen: dict[str, str] = {}  # casefolded name -> the name as the file writes it
+    for name, canonical in aliases.items():
+        key = f"quotes.aliases.{_toml_key(name)}"
+        if not name.strip() or len(name) > MAX_ALIAS_LENGTH:
+            raise fail(key, f"a name must be 1 to {MAX_ALIAS_LENGTH} characters, not blank")
+        if not (isinstance(canonical, str) and canonical.strip() and len(canonical) <= MAX_ALIAS_LENGTH):
+            raise fail(key, f'must be a name of 1 to {MAX_ALIAS_LENGTH} characters, e.g. "Lloyd Austin"')
+        written, meant = " ".join(name.split()), " ".join(canonical.split())
+        folded = written.casefold()
+        if folded in seen and parsed[seen[folded]].casefold() != meant.casefold():
+            raise fail(key, f"is {seen[folded]!r} again (case and spacing aside), with another canonical name")
+        seen.setdefault(folded, written)
+        parsed[written] = meant
+    return parsed
+
+
+def _toml_key(name: str) -> str:
+    """A key as TOML would write it in a dotted key; a long one cut short for the message."""
+    if _BARE_KEY.fullmatch(name) and len(name) <= 40:
+        return name
+    shown = name if len(name) <= 40 else name[:40] + "..."
+    return '"' + shown.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _reject_unknown(table: dict[str, Any], allowed: tuple[str, ...], key: str, fail) -> None:

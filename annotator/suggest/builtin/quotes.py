@@ -136,6 +136,20 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from annotator.names import (
+    ABBREVIATED_TITLES,
+    BODY_NOUNS,
+    DEPARTMENTS,
+    INDEFINITES,
+    NAME_PARTICLES,
+    ORGANISATION_ENDS,
+    PERSON_NOUNS,
+    PLURAL_PERSONS,
+    QUANTIFIERS,
+    SUFFIXES,
+    SURNAME_PREFIXES,
+    TITLES,
+)
 from annotator.prose import ABBREVIATIONS, is_sentence_end
 from annotator.suggest.base import Suggestion, TextSuggester
 from annotator.suggest.builtin import BuiltinOptions
@@ -145,87 +159,15 @@ LABEL = "quote"
 
 # -- lexicons --------------------------------------------------------------------
 # Lower-case word lists. They describe how news prose attributes speech, and
-# nothing of any one article.
+# nothing of any one article. The words for names, titles and sources are
+# annotator.names, shared with the quote ledger.
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# A person who can be a source; the plural is a group ("officials").
-_PERSON_NOUNS = _words(
-    """official spokesman spokeswoman spokesperson source diplomat officer aide adviser advisor
-    analyst expert lawmaker legislator senator congressman congresswoman resident witness commander
-    soldier worker employee person member investigator researcher scientist doctor negotiator
-    minister leader executive director lawyer attorney prosecutor activist journalist economist
-    strategist insider staffer relative neighbor neighbour survivor militant representative envoy
-    ambassador mediator observer critic organizer organiser fellow chairman chairwoman president
-    general admiral colonel governor mayor judge professor secretary chief manager owner teacher
-    student officer engineer historian pollster consultant veteran captain coach lieutenant sergeant
-    detective inspector sheriff commissioner chancellor premier admiral principal superintendent
-    bishop priest pastor rabbi imam cleric dean spokesperson chairperson ceo founder editor host
-    speaker pilot nurse farmer trader banker diplomat official"""
-)
-_PLURAL_PERSONS = _words("people police spokespeople men women authorities")
-# Institutions and bodies, given as written ("the government", "police").
-_BODY_NOUNS = _words(
-    """government ministry department agency agencies administration military army navy police
-    authorities intelligence media embassy court council committee commission campaign company
-    firm coalition alliance party union office command militia regime cabinet parliament
-    congress senate prosecutors state companies firms automaker carmaker manufacturer retailer
-    lender insurer airline startup network newspaper broadcaster team club league university
-    hospital school district charity organization organisation group groups
-    statement report reports documents filing study survey memo letter lawsuit complaint
-    indictment ruling assessment poll"""
-)  # the last line: documents, which news cites as sources too ("the indictment says")
-# Words that head a title or a department in a run of capitalised words; the
-# name starts after the last of them ("Defense Secretary Lloyd Austin").
-_TITLES = _words(
-    """president vice prime minister secretary undersecretary under deputy assistant acting general
-    gen admiral adm colonel col lieutenant lt major maj captain capt sergeant sgt commander cmdr
-    chief chairman chairwoman chair director ambassador amb senator sen representative rep
-    congressman congresswoman governor gov mayor judge justice attorney speaker leader spokesman
-    spokeswoman spokesperson professor prof dr mr mrs ms mx sir dame lord lady prince princess pope
-    bishop cardinal rev reverend father sheikh imam rabbi commissioner chancellor officer sheriff
-    detective det inspector superintendent supt ceo cfo coo chief coach dean premier envoy counsel
-    councilman councilwoman councilmember councillor councilor alderman alderwoman assemblyman
-    assemblywoman assemblymember selectman trustee delegate congressmember
-    founder editor correspondent pvt cpl brig emir ayatollah marshal fellow analyst sec secdef"""
-)
-_DEPARTMENTS = _words(
-    """affairs staff state defense defence foreign security intelligence policy army navy air force
-    forces marine marines corps command department ministry office council committee agency house
-    senate congress parliament court university institute center centre foundation association
-    bank fund group party union commission bureau authority services service nations united
-    states guard police post times news network watch international airport company corp inc ltd
-    church hospital school club embassy administration government republic kingdom coalition
-    alliance front movement pentagon health justice treasury homeland energy commerce labor
-    education interior"""
-)
-# A run of capitalised words ending in one of these is an organisation.
-_ORGANISATION_ENDS = _DEPARTMENTS - _words("state united defense defence foreign security policy health")
-_ABBREVIATED_TITLES = {
-    "gen": "general",
-    "adm": "admiral",
-    "col": "colonel",
-    "lt": "lieutenant",
-    "maj": "major",
-    "capt": "captain",
-    "sgt": "sergeant",
-    "cmdr": "commander",
-    "amb": "ambassador",
-    "sen": "senator",
-    "rep": "representative",
-    "gov": "governor",
-    "prof": "professor",
-    "det": "detective",
-    "supt": "superintendent",
-}
-_INDEFINITE = _words("a an one another")
-_QUANTIFIERS = _words(
-    "some many several most other others few both all various numerous two three four five six seven eight nine ten"
-)
-_DETERMINERS = _INDEFINITE | _QUANTIFIERS | {"the"}
+_DETERMINERS = INDEFINITES | QUANTIFIERS | {"the"}
 _PRONOUNS = {"he": "person", "she": "person", "they": "group"}
 # Before a verb: auxiliaries and adverbs between the subject and the verb.
 _PRE_VERB = _words(
@@ -269,10 +211,7 @@ _CLAUSE_OPENERS = _words("there it he she they we this these those its his her t
 _TITLE_INTRODUCERS = _words("titled entitled dubbed headlined nicknamed")
 _OBJECTS = _words("him her them us me reporters journalists lawmakers listeners viewers readers congress parliament")
 _PREPOSITIONS = _words("for at from of with in")
-_NAME_PARTICLES = _words("de del della der den van von bin ibn al el la le du da di dos das ter ten")
-_SURNAME_PREFIXES = ("Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von", "O’", "O'", "St")
-_SUFFIXES = _words("jr jr. sr sr. ii iii iv")
-_NOT_SURNAMES = _SUFFIXES | _NAME_PARTICLES
+_NOT_SURNAMES = SUFFIXES | NAME_PARTICLES
 _PHRASE_VERBS = _words(
     "warn warns warned caution cautions cautioned urge urges urged"
 )  # + against/of/to: the span starts at the verb
@@ -340,7 +279,7 @@ _NAME_PART = rf"[{_UPPER}][\w’'.&-]*"
 # Two or more capitalised words (with particles and quoted nicknames): where titled names are.
 _NAME_RUN = re.compile(
     rf"{_NAME_PART}(?:[ \t]+(?:{_NAME_PART}|[“\"][{_UPPER}][\w’'-]*[”\"]"
-    rf"|(?:{'|'.join(sorted(_NAME_PARTICLES))})(?=[ \t]+[{_UPPER}])))+"
+    rf"|(?:{'|'.join(sorted(NAME_PARTICLES))})(?=[ \t]+[{_UPPER}])))+"
 )
 _CONNECTIVE_START = re.compile(r"(?:(?:But|And|Yet|So|Or)\s+|[A-Z][a-z]+,\s+)")
 _TRAILING_PUNCTUATION = frozenset(".,!?…;:’'\"”")
@@ -507,7 +446,7 @@ class Registry:
         return self._full_name(name, offset)
 
     def _full_name(self, name: str, offset: int) -> str:
-        parts = [part for part in name.split() if part.lower() not in _NAME_PARTICLES]
+        parts = [part for part in name.split() if part.lower() not in NAME_PARTICLES]
         if len(parts) != 1:
             return name
         entries = self.full_names.get(parts[0])
@@ -771,7 +710,7 @@ class _BlockReader:
         for run in _NAME_RUN.finditer(self.masked, self.line.start, self.line.end):
             words = run.group().split()
             role_before = _word_before(self.masked, run.start())
-            if role_before not in _PERSON_NOUNS and not any(_is_person_title(word) for word in words[:-1]):
+            if role_before not in PERSON_NOUNS and not any(_is_person_title(word) for word in words[:-1]):
                 continue
             tokens = _tokens(self.masked, run.start(), run.end())
             title = max((k for k, token in enumerate(tokens[:-1]) if _is_person_title(token.text)), default=-1)
@@ -857,11 +796,11 @@ class _BlockReader:
 
     def _named_in_apposition(self, subject: Subject | None, appositive: list[Token], noun: str) -> Subject | None:
         """`The ministry’s spokesman, Ali Hassan, said`: the name in apposition is the speaker."""
-        if not appositive or not all(_is_name_token(token) or token.lower in _NAME_PARTICLES for token in appositive):
+        if not appositive or not all(_is_name_token(token) or token.lower in NAME_PARTICLES for token in appositive):
             return subject
         if subject is not None and subject.source.kind == "person":
             return subject
-        named = self._name_subject(appositive, noun if noun in _PERSON_NOUNS else None, None)
+        named = self._name_subject(appositive, noun if noun in PERSON_NOUNS else None, None)
         if named is None or named.source.kind != "person":
             return subject
         start = subject.start if subject is not None else named.start
@@ -953,7 +892,7 @@ class _BlockReader:
         end = 0
         while end < len(tokens) and end < 12 and (tokens[end].text[:1].isalnum() or tokens[end].text in "’'-&"):
             end += 1
-        start = 1 if tokens and (tokens[0].lower in _INDEFINITE or tokens[0].lower in _QUANTIFIERS) else 0
+        start = 1 if tokens and (tokens[0].lower in INDEFINITES or tokens[0].lower in QUANTIFIERS) else 0
         if end <= start or (end < len(tokens) and tokens[end].text not in ",.;:—()!?"):
             return None
         first, last = tokens[start], tokens[end - 1]
@@ -1013,7 +952,7 @@ class _BlockReader:
         article = determiner.lower if determiner is not None else None
         begin = determiner.start if determiner is not None else first.start
         description = _collapse(self.text[first.start : head.end])
-        if kind == "person" and article in _INDEFINITE:
+        if kind == "person" and article in INDEFINITES:
             return Subject(Source("unnamed", "unnamed " + description, begin), begin, head.end, (noun,))
         elif kind == "person" and article == "the" and len(words) == 1:
             known = self.registry.roles.get(noun)
@@ -1298,7 +1237,7 @@ def _appositive_role(tokens: list[Token]) -> str | None:
         if word in _PREPOSITIONS or word in ("who", "whose", "which", ","):
             break
         head = word
-    return head if head in _PERSON_NOUNS else None
+    return head if head in PERSON_NOUNS else None
 
 
 def _appositive_after(tokens: list[Token], end: int) -> list[Token]:
@@ -1333,12 +1272,12 @@ def _is_quoted(token: Token) -> bool:
 
 def _continues_name_back(tokens: list[Token], k: int) -> bool:
     """Is token `k` part of a name that ends after it: a capitalised word or a particle (`von der`)?"""
-    return _is_name_token(tokens[k]) or tokens[k].lower in _NAME_PARTICLES
+    return _is_name_token(tokens[k]) or tokens[k].lower in NAME_PARTICLES
 
 
 def _continues_name_forward(tokens: list[Token], k: int) -> bool:
     token = tokens[k]
-    return token.lower in _NAME_PARTICLES and k + 1 < len(tokens) and _is_name_token(tokens[k + 1]) and k > 0
+    return token.lower in NAME_PARTICLES and k + 1 < len(tokens) and _is_name_token(tokens[k + 1]) and k > 0
 
 
 def _continues_holder(token: Token) -> bool:
@@ -1356,12 +1295,12 @@ def _is_modifier(token: Token) -> bool:
 
 def _common_head(word: str) -> str | None:
     """What a lower-case noun heading a subject is: "person", "group" or None."""
-    if word in _PERSON_NOUNS:
+    if word in PERSON_NOUNS:
         return "person"
-    if word in _PLURAL_PERSONS or word in _BODY_NOUNS:
+    if word in PLURAL_PERSONS or word in BODY_NOUNS:
         return "group"
     for singular in (word[:-1], word[:-2], word[:-3] + "y"):
-        if word.endswith("s") and singular in _PERSON_NOUNS:
+        if word.endswith("s") and singular in PERSON_NOUNS:
             return "group"
     return None
 
@@ -1376,23 +1315,23 @@ def _last_title(run: Sequence[Token]) -> int:
 
 
 def _is_title(word: str) -> bool:
-    return word.lower().rstrip(".") in _DEPARTMENTS or _is_person_title(word)
+    return word.lower().rstrip(".") in DEPARTMENTS or _is_person_title(word)
 
 
 def _is_person_title(word: str) -> bool:
     bare = word.lower().rstrip(".")
-    if bare in _TITLES or ("-" in bare and any(part in _TITLES for part in bare.split("-"))):
+    if bare in TITLES or ("-" in bare and any(part in TITLES for part in bare.split("-"))):
         return True  # Secretary-General, Vice-President
     # "SecDef": a capital inside a word, unless a surname prefix explains it (McKenzie, DeSantis).
     if word[1:].islower() or word.isupper() or "." in word or "-" in word:
         return False
     inner = next((i for i, char in enumerate(word[1:], 1) if char.isupper()), len(word))
-    return not word.startswith(_SURNAME_PREFIXES) or word[:inner] not in _SURNAME_PREFIXES
+    return not word.startswith(SURNAME_PREFIXES) or word[:inner] not in SURNAME_PREFIXES
 
 
 def _is_organisation(run: Sequence[Token]) -> bool:
     last = run[-1].text
-    if last.lower().rstrip(".") in _ORGANISATION_ENDS:
+    if last.lower().rstrip(".") in ORGANISATION_ENDS:
         return True
     return len(run) == 1 and (last.replace(".", "").isupper() and len(last.replace(".", "")) > 1)
 
@@ -1402,14 +1341,14 @@ def _name_from(run: Sequence[Token]) -> str:
     parts = [token.text for token in run if not _is_quoted(token)]
     if len(parts) > 4:
         parts = parts[-3:]
-    if any(part.lower().rstrip(".") in _DEPARTMENTS for part in parts):
+    if any(part.lower().rstrip(".") in DEPARTMENTS for part in parts):
         return ""
     return " ".join(parts)
 
 
 def _role(title: str) -> str:
     bare = title.lower().rstrip(".")
-    return _ABBREVIATED_TITLES.get(bare, bare)
+    return ABBREVIATED_TITLES.get(bare, bare)
 
 
 def _word_before(masked: str, position: int) -> str:
