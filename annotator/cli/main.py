@@ -40,6 +40,7 @@ COMMANDS = {
     "history": "history_cmd",
     "reanchor": "reanchor_cmd",
     "stats": "stats_cmd",
+    "quotes": "quotes_cmd",
 }
 
 GOLD = "gold"  # the default annotator name of adjudicated files
@@ -522,6 +523,51 @@ def _add_review(commands) -> None:
     )
     stats.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     stats.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
+    _add_quotes(commands)
+
+
+def _add_quotes(commands) -> None:
+    quotes = commands.add_parser(
+        "quotes",
+        help="a ledger of who said what, and how each outlet quoted it",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Gather every quote span (label 'quote', attribute 'speaker') across documents: each document's\n"
+            "gold file, else --annotator's. Speakers are matched to persons (titles, initials, surnames;\n"
+            "[quotes] aliases in annotator.toml settle the rest), and one person's quotes that render the\n"
+            "same words in different documents are grouped, aligned word by word, and their differences\n"
+            "shown: words added, dropped or changed, and, as a quieter kind, punctuation and sentence breaks.\n"
+            "Flags come first: the same utterance quoted with different words, a quote one outlet\n"
+            "paraphrases, and a quote the other documents about the same event lack.\n"
+            "\n"
+            "Exit status: 0 done, 1 a file or document could not be read (left out), 2 usage or config error."
+        ),
+        epilog=(
+            "examples:\n"
+            "  annotator quotes\n"
+            "  annotator quotes --speaker Milley\n"
+            "  annotator quotes --format html --out ledger.html\n"
+            "  annotator quotes --format json --annotator alice --threshold 0.7"
+        ),
+    )
+    quotes.add_argument(
+        "paths", nargs="*", metavar="PATH", help="annotation files or folders (default: the annotations folder)"
+    )
+    quotes.add_argument("--speaker", metavar="NAME", help="only this person (any of their names, e.g. Milley)")
+    quotes.add_argument(
+        "--format", choices=("table", "json", "html"), default="table", help="output format (default: table)"
+    )
+    quotes.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    quotes.add_argument(
+        "--annotator", metavar="NAME", help="whose file to take where a document has no gold file (default: config)"
+    )
+    quotes.add_argument(
+        "--threshold",
+        type=float,
+        metavar="T",
+        help="word similarity (0-1) from which two quotes are one utterance (default: [quotes] threshold, 0.6)",
+    )
+    quotes.add_argument("--config", metavar="FILE", help="use this annotator.toml or pyproject.toml")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

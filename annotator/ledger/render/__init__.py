@@ -1,0 +1,1 @@
+"""The ledger's renderings: a table for the terminal, JSON, and a self-contained HTML page."""
