@@ -25,7 +25,9 @@ Where a binding is active (`Scope`):
   everywhere; on the review's keys, since the two never run together and
   settle candidates the same way;
 - SEARCH: while the search bar's query line has the focus (enter, which
-  the query line itself takes, also goes to the next match).
+  the query line itself takes, also goes to the next match);
+- QUOTES: while the quote panel (a quote's other versions, opened with `"`
+  on a quote) has the focus.
 
 A binding's id is what `[keys]` in annotator.toml remaps; the part before
 the first "." is its group in the help screen.
@@ -49,14 +51,15 @@ and so are ctrl+h, ctrl+i, ctrl+m and ctrl+[, which terminals send as
 backspace, tab, enter and escape.
 
 Two bindings may share a key only when they are never active together
-(`active_together`): the text, the span list and the search bar each have
-their keys while they have the focus, one at a time, so a SPAN_LIST key may
-be a DOCUMENT key; APP, REVIEW and SUGGEST keys are active everywhere, so
-they share with nothing (but REVIEW and SUGGEST keys with each other, never
-active in one app), and a priority key (`KeyBinding.priority`) goes before every
-other. The search bar is the exception: its query line is where one types,
-and its own keys go before the app's there (ctrl+r toggles regex instead of
-redoing), so it may take an app key that is not a priority. A remapped key
+(`active_together`): the text, the span list, the quote panel and the search
+bar each have their keys while they have the focus, one at a time, so a
+SPAN_LIST or QUOTES key may be a DOCUMENT key; APP, REVIEW and SUGGEST keys
+are active everywhere, so they share with nothing (but REVIEW and SUGGEST
+keys with each other, never active in one app), and a priority key
+(`KeyBinding.priority`) goes before every other. The search bar is the
+exception: its query line is where one types, and its own keys go before
+the app's there (ctrl+r toggles regex instead of redoing), so it may take an
+app key that is not a priority. A remapped key
 must also keep clear of the keys Textual binds on its own (`TEXTUAL_BINDINGS`:
 the command palette; the query line's editing keys and every key that types
 a character). `keymap_clashes` finds the keys `[keys]` makes collide.
@@ -82,6 +85,7 @@ class Scope(StrEnum):
     REVIEW = "review"
     SUGGEST = "suggest"
     SEARCH = "search"
+    QUOTES = "quotes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +197,15 @@ DOCUMENT_BINDINGS: tuple[KeyBinding, ...] = (
     # keys above or delete it, or accept it as it is.
     KeyBinding("span.next_reanchored", "exclamation_mark", "app.next_reanchored", "next re-anchored", Scope.DOCUMENT),
     KeyBinding("span.accept_reanchored", "equals_sign", "app.accept_reanchored", "accept re-anchored", Scope.DOCUMENT),
+    # " for quote: a punctuation key, so that no project's label key (a letter) can have taken it.
+    KeyBinding(
+        "quote.versions",
+        "quotation_mark",
+        "app.quote_versions",
+        "other versions of this quote, and the speaker's other quotes",
+        Scope.DOCUMENT,
+        key_display='"',
+    ),
 )
 
 SPAN_LIST_BINDINGS: tuple[KeyBinding, ...] = (
@@ -233,6 +246,19 @@ SUGGEST_BINDINGS: tuple[KeyBinding, ...] = tuple(
     )
 )
 
+# The quote panel lists versions and quotes; like the span list, it moves with the arrows (j and
+# k settle suggestions everywhere) and enter goes to the highlighted one.
+QUOTE_PANEL_BINDINGS: tuple[KeyBinding, ...] = (
+    KeyBinding("quote_panel.up", "up", "cursor_up", "previous entry", Scope.QUOTES),
+    KeyBinding("quote_panel.down", "down", "cursor_down", "next entry", Scope.QUOTES),
+    KeyBinding("quote_panel.page_up", "pageup", "page_up", "page up", Scope.QUOTES),
+    KeyBinding("quote_panel.page_down", "pagedown", "page_down", "page down", Scope.QUOTES),
+    KeyBinding("quote_panel.first", "home", "first", "first entry", Scope.QUOTES),
+    KeyBinding("quote_panel.last", "end", "last", "last entry", Scope.QUOTES),
+    KeyBinding("quote_panel.jump", "enter", "select", "go to this quote", Scope.QUOTES),
+    KeyBinding("quote_panel.close", "escape", "close", "close the quote panel", Scope.QUOTES),
+)
+
 SEARCH_BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("search.next", "down", "step(1)", "next match", Scope.SEARCH),
     KeyBinding("search.previous", "up", "step(-1)", "previous match", Scope.SEARCH),
@@ -267,6 +293,8 @@ FOOTER_ORDER: tuple[str, ...] = (
     "span_list.leave",
     "span_list.select",
     "span_list.filter",
+    "quote_panel.close",
+    "quote_panel.jump",
     "app.search",
     "span.next",
     "span.details",
@@ -307,7 +335,7 @@ def tag_bindings(tagset: TagSet) -> list[KeyBinding]:
 
 def all_bindings(tagset: TagSet | None = None, *, review: bool = True, suggest: bool = True) -> list[KeyBinding]:
     """Every binding of the annotation app (with suggestions, and the review's), the tag keys of `tagset` included."""
-    found = [*APP_BINDINGS, *DOCUMENT_BINDINGS, *SPAN_LIST_BINDINGS, *SEARCH_BINDINGS]
+    found = [*APP_BINDINGS, *DOCUMENT_BINDINGS, *SPAN_LIST_BINDINGS, *QUOTE_PANEL_BINDINGS, *SEARCH_BINDINGS]
     if suggest:
         found += SUGGEST_BINDINGS
     if tagset is not None:
@@ -604,6 +632,7 @@ _WHERE = {
     Scope.REVIEW: "everywhere in `annotator review`",
     Scope.SUGGEST: "everywhere while a document has suggestions",
     Scope.SEARCH: "while the search bar has the focus",
+    Scope.QUOTES: "while the quote panel has the focus",
 }
 
 

@@ -33,6 +33,7 @@ from annotator.keys import all_bindings
 from annotator.model.tagset import default_tagset
 
 REANCHOR_KEYS = ("span.next_reanchored", "span.accept_reanchored")
+QUOTE_PANEL = "quote_panel"  # the panel's keys need a corpus to list: tests/test_terminal_quote_versions.py
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -401,6 +402,13 @@ def check_app(k: Keys) -> set[str]:
             "app.previous_document", "app.toggle_span_list"}  # fmt: skip
 
 
+def check_quote_versions(k: Keys) -> set[str]:
+    """The quotes of check_tagging have no speaker: `"` says so, and opens no panel."""
+    k.home()  # the quote on "Alpha"
+    k.press('"'), k.expect(lambda s: "This quote has no speaker" in s, '" on a quote with no speaker')
+    return {"quote.versions"}
+
+
 def check_search(k: Keys) -> set[str]:
     k.home()
     found = [match.start() for match in re.finditer("eta", P0, re.IGNORECASE)]  # beta, zeta, Eta, theta
@@ -444,15 +452,15 @@ def test_every_key_in_the_help_works_as_tmux_sends_it(tmp_path: Path) -> None:
     """Each binding the help screen lists, by its effect on the screen. A binding
     added without a check here fails the test, as does one no terminal sends."""
     # The suggestion keys act only on a document with suggestions (tests/test_terminal_suggestions.py),
-    # and the re-anchoring keys on one that changed (tests/test_terminal_reanchor.py).
-    listed = {
-        binding.id: binding.key
-        for binding in all_bindings(default_tagset(), review=False, suggest=False)
-        if binding.id not in REANCHOR_KEYS
-    }
+    # the re-anchoring keys on one that changed (tests/test_terminal_reanchor.py), and the quote
+    # panel's keys on a corpus with quotes to list (tests/test_terminal_quote_versions.py).
+    every = {binding.id: binding.key for binding in all_bindings(default_tagset(), review=False, suggest=False)}
     sendable = tmux_key_for()
-    unsendable = {name: key for name, key in listed.items() if key not in sendable and key not in EXTENDED_ONLY_KEYS}
+    unsendable = {name: key for name, key in every.items() if key not in sendable and key not in EXTENDED_ONLY_KEYS}
     assert not unsendable, f"no terminal sends these keys: {unsendable}"
+    listed = {
+        name: key for name, key in every.items() if name not in REANCHOR_KEYS and not name.startswith(f"{QUOTE_PANEL}.")
+    }
     with start(tmp_path) as pane:
         keys = Keys(pane)
         checked = set()
@@ -461,6 +469,7 @@ def test_every_key_in_the_help_works_as_tmux_sends_it(tmp_path: Path) -> None:
             check_selection,
             check_tagging,
             check_spans,
+            check_quote_versions,
             check_search,
             check_span_list,
             check_app,

@@ -79,6 +79,9 @@ class PaletteApp(App[None]):
     def action_show_orphans(self) -> None:
         self.calls.append(("show_orphans",))
 
+    def action_quote_versions(self) -> None:
+        self.calls.append(("quote_versions",))
+
 
 async def search(app: App, query: str) -> list[Hit]:
     provider = AnnotatorCommands(app.screen)

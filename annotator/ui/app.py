@@ -42,6 +42,7 @@ from annotator.storage.work_file import DocumentChanged, Resolution, WorkFile
 from annotator.text import clip, details_text, display_text
 from annotator.ui.bindings import FooterOrderScreen, HelpRows, help_sections, textual_bindings
 from annotator.ui.commands import AnnotatorCommands
+from annotator.ui.quote_versions import QuoteVersions
 from annotator.ui.screens.confirm import ConfirmScreen
 from annotator.ui.screens.conflict import ConflictScreen
 from annotator.ui.screens.goto import GotoScreen
@@ -53,6 +54,7 @@ from annotator.ui.screens.span_details import SpanDetails, SpanDetailsScreen
 from annotator.ui.suggesting import SUGGEST_ACTIONS, Suggesting
 from annotator.ui.widgets.document_view import DocumentView, MarkKind
 from annotator.ui.widgets.legend import Legend
+from annotator.ui.widgets.quote_panel import QuotePanel
 from annotator.ui.widgets.search_bar import SearchBar
 from annotator.ui.widgets.span_list import SpanList
 from annotator.ui.widgets.status_line import SaveState, StatusLine
@@ -82,11 +84,16 @@ def _span_details(span: Span) -> str:
     return " · ".join(part for part in (f"re-anchored, review: was '{was}'", details) if part)
 
 
-class AnnotatorApp(Suggesting, App[None]):
+class AnnotatorApp(QuoteVersions, Suggesting, App[None]):
     """Annotate a queue of documents with the keyboard."""
 
     TITLE = "annotator"
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "widgets/side_panel.tcss", "screens/screens.tcss"]
+    CSS_PATH: ClassVar[list[str]] = [
+        "app.tcss",
+        "widgets/side_panel.tcss",
+        "widgets/quote_panel.tcss",
+        "screens/screens.tcss",
+    ]
     COMMANDS = App.COMMANDS | {AnnotatorCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = textual_bindings((*APP_BINDINGS, *SUGGEST_BINDINGS))
@@ -140,6 +147,7 @@ class AnnotatorApp(Suggesting, App[None]):
 
     def compose_side(self, placeholder: EditorSession) -> ComposeResult:
         """The side panel's widgets."""
+        yield QuotePanel(id="quotes")
         yield SuggestionPanel(id="suggestions")
         yield Legend(self.tagset, id="legend")
         yield SpanList(placeholder, id="spans")
@@ -179,6 +187,11 @@ class AnnotatorApp(Suggesting, App[None]):
         count = "the document" if len(self.queue) == 1 else f"any of the {len(self.queue)} documents"
         self.failure = f"cannot open {count}:\n{reasons}"
         self.exit(return_code=1)
+
+    def _queue_item(self, relative_path: str) -> QueueItem:
+        """A document for the queue, with its annotation file and whether that says done."""
+        path = self._annotation_path_for(relative_path)
+        return QueueItem(relative_path, path, _status_is_done(path))
 
     def _annotation_path_for(self, relative_path: str) -> Path:
         full = self.config.root / relative_path
@@ -359,7 +372,8 @@ class AnnotatorApp(Suggesting, App[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
         try:
-            self.work_file.save()
+            if self.work_file.save():
+                self._ledger_after_save()
         except StorageError as err:
             self._report_error(str(err))
         self.work_file.close()
@@ -470,6 +484,7 @@ class AnnotatorApp(Suggesting, App[None]):
         if work_file is self.work_file:
             self._save_state = SaveState.UNSAVED if work_file.dirty else SaveState.SAVED
             self._update_status()
+            self._ledger_after_save()
             # Validity is checked a little later, on what this save wrote.
             if self._check_timer is not None:
                 self._check_timer.stop()

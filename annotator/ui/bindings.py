@@ -18,9 +18,11 @@ GROUP_TITLES = {
     "select": "Select",
     "tag": "Tag",
     "span": "Spans",
+    "quote": "Quotes",
     "app": "Documents and app",
     "search": "Search bar",
     "span_list": "Span list",
+    "quote_panel": "Quote panel",
 }
 
 

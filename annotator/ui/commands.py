@@ -6,7 +6,7 @@ The provider is duck-typed against the app. It only calls:
 - `app.action_goto_span(span_id)`
 - `app.action_filter_label(label)`, with "" for all labels
 - `app.action_next_undone()`, `app.action_toggle_span_list()`, `app.action_change_theme()`,
-  `app.action_show_messages()`
+  `app.action_show_messages()`, `app.action_show_orphans()`, `app.action_quote_versions()`
 - when reviewing (`app.adjudication` is set): `app.action_next_disagreement()`,
   `app.action_previous_disagreement()`, `app.action_accept_agreed()`, `app.action_reject_rest()`
 
@@ -177,6 +177,13 @@ class AnnotatorCommands(Provider):
         commands.append(
             PaletteCommand(
                 "Orphaned spans", app.action_show_orphans, "Spans re-anchoring found no place for: place or drop them"
+            )
+        )
+        commands.append(
+            PaletteCommand(
+                "Quote versions",
+                app.action_quote_versions,
+                "How other outlets worded the quote under the cursor, and what else its speaker said",
             )
         )
         if getattr(app, "adjudication", None) is not None:  # reviewing: the adjudication commands too

@@ -119,9 +119,9 @@ def _luminance(color: Color) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def overlay_style(widget: Widget, component: str) -> Style:
-    """A component class's colours blended over the widget's background, and
-    its text style: a style to add on top of the text's own.
+def overlay_style(widget: Widget, component: str, *, on: Color | None = None) -> Style:
+    """A component class's colours blended over the widget's background (or `on`, what is
+    really under the text there), and its text style: a style to add on top of the text's own.
 
     Textual's `get_component_rich_style(partial=True)` drops a colour's alpha,
     so `background: $warning 25%` painted solid orange, and text coloured
@@ -130,7 +130,7 @@ def overlay_style(widget: Widget, component: str) -> Style:
     light theme's light grey (1.3:1).
     """
     styles = widget.get_component_styles(component)
-    base = widget.background_colors[1]
+    base = widget.background_colors[1] if on is None else on
     background = base + styles.background if styles.has_rule("background") else None
     under = background or base
     color = None

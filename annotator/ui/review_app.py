@@ -33,6 +33,7 @@ class ReviewApp(AnnotatorApp):
     """Settle the annotators' disagreements on one document into its gold file."""
 
     TITLE = "annotator review"
+    switches_documents = False  # the adjudication is of this document only
 
     BINDINGS: ClassVar[list[BindingType]] = textual_bindings(REVIEW_BINDINGS)
 

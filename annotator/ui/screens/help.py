@@ -31,6 +31,8 @@ INTRO = (
     "Press a label key (q quote, c claim, h hedge, n number) or its digit 1-4 to tag the selection; "
     "with no selection the word under the cursor is tagged. "
     "On a span: enter edits its note and attributes, r relabels, d deletes. "
+    'On a quote with a speaker, " lists how other outlets worded it and what else the speaker said; '
+    "enter goes to one. "
     "ctrl+z undoes. / searches the text, ctrl+g goes to a line or @offset. "
     "Suggestions (annotate --suggest) are double-underlined with ? in the gutter: "
     "j/k go to the next/previous, y accepts, x rejects, A accepts all of a label. "
