@@ -11,11 +11,14 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.cli.main import main
+from annotator.ledger import grouping
 from annotator.ledger.alignment import Vocabulary, match, segments
 from annotator.ledger.build import ledger_of
-from annotator.ledger.model import Change, ChangeKind, FlagKind, Ledger, QuoteKind
+from annotator.ledger.model import Change, ChangeKind, FlagKind, Ledger, Quote, QuoteKind, Source, SpanRef
 from annotator.ledger.words import spoken_words
 from tests.conftest import Project
 
@@ -276,3 +279,35 @@ def test_bad_input_is_named_not_a_traceback(project: Project, capsys) -> None:
     err = capsys.readouterr().err
     assert "left out: " in err and "b/gold.json" in err and "Traceback" not in err
     assert main(["quotes", "--threshold", "2"]) == 2
+
+
+# -- the candidate pairs are every pair that can match ---------------------------------
+
+
+@st.composite
+def one_persons_quotes(draw) -> list[Quote]:
+    vocabulary = ["we", "will", "act", "now", "the", "bridge", "taxes", "stay", "flat", "june"]
+    quotes = []
+    for index in range(draw(st.integers(2, 12))):
+        words = draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=12))
+        paraphrased = draw(st.booleans())
+        text = " ".join(words) if paraphrased else "“" + " ".join(words) + "”"
+        spoken, kind = spoken_words(text)
+        source = Source(f"d{index % 4}", f"docs/d{index % 4}.txt", "a.json", "gold")
+        quotes.append(Quote(source, (SpanRef(f"s{index}", 0, len(text)),), text, "Ann Lee", kind, spoken))
+    return quotes
+
+
+@settings(max_examples=150, deadline=None)
+@given(quotes=one_persons_quotes(), threshold=st.sampled_from([0.3, 0.6, 0.9]))
+def test_candidates_hold_every_pair_that_matches(quotes: list[Quote], threshold: float) -> None:
+    vocabulary = Vocabulary()
+    codes = [vocabulary.encode(quote.words) for quote in quotes]
+    content = [grouping._content(quote) for quote in quotes]
+    matching = {
+        (i, j)
+        for i in range(len(quotes))
+        for j in range(i + 1, len(quotes))
+        if grouping._pair(quotes[i], quotes[j], codes[i], codes[j], content[i], content[j], threshold) is not None
+    }
+    assert matching <= grouping._candidates(quotes, codes, content, threshold)
