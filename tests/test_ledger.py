@@ -311,3 +311,11 @@ def test_candidates_hold_every_pair_that_matches(quotes: list[Quote], threshold:
         if grouping._pair(quotes[i], quotes[j], codes[i], codes[j], content[i], content[j], threshold) is not None
     }
     assert matching <= grouping._candidates(quotes, codes, content, threshold)
+
+
+def test_speaker_finds_whole_names_only(project: Project, capsys) -> None:
+    article(project, "a", "Daily", "“We will rebuild,” Lee said.\n", [("“We will rebuild,”", "Ann Lee")])
+    article(project, "b", "Herald", "“Rates stay,” Leeds said.\n", [("“Rates stay,”", "Ann Leeds")])
+    assert main(["quotes", "--speaker", "lee", "--format", "json"]) == 0
+    names = [entry["person"]["name"] for entry in orjson.loads(capsys.readouterr().out)["speakers"]]
+    assert names == ["Ann Lee"]

@@ -48,12 +48,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _only(ledger, name: str):
-    """The ledger of the persons one of whose names contains `name` (case-insensitively)."""
-    wanted = name.casefold().strip()
+    """The ledger of the persons one of whose names holds `name` as whole words, case
+    aside: "Lee" finds "Ann Lee" and "Gen. Lee", not "Ann Leeds"."""
+    import re
+
+    wanted = re.compile(rf"(?<!\w){re.escape(' '.join(name.split()))}(?!\w)", re.IGNORECASE)
     speakers = tuple(
         entry
         for entry in ledger.speakers
-        if any(wanted in each.casefold() for each in (entry.person.name, *entry.person.names))
+        if any(wanted.search(each) for each in (entry.person.name, *entry.person.names))
     )
     return dataclasses.replace(ledger, speakers=speakers, unattributed=(), _by_span={})
 
