@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from annotator.interop.formats import conll
 from annotator.interop.model import ExportRecord, InteropError
-from annotator.interop.tokens import sentence_starts, tokenise
 from annotator.model.document import Document, DocumentMeta, text_sha256
 from annotator.model.editing import AnnotationSet
 from annotator.model.tagset import default_tagset
+from annotator.tokens import sentence_starts, tokenise
 from tests.conftest import TEXT, Project, build_sample, run_cli, span_of
 
 TAG = re.compile(r"O|[BI]-[a-z][a-z0-9_-]*")

@@ -58,7 +58,7 @@ def _only(ledger, name: str):
         for entry in ledger.speakers
         if any(wanted.search(each) for each in (entry.person.name, *entry.person.names))
     )
-    return dataclasses.replace(ledger, speakers=speakers, unattributed=(), _by_span={})
+    return dataclasses.replace(ledger, speakers=speakers, unattributed=())
 
 
 def _rendered(ledger, fmt: str) -> bytes:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.config import Config
-from annotator.ledger.model import Quote, QuoteKind, Source, SpanRef
+from annotator.ledger.model import QUOTE_LABEL, SPEAKER, Quote, QuoteKind, Source, SpanRef
 from annotator.ledger.words import spoken_words
 from annotator.model.annotation import AnnotationFile, Span
 from annotator.model.document import Document, DocumentError
@@ -36,8 +36,6 @@ from annotator.storage.files import read_problem
 from annotator.storage.loading import load_annotation_file
 from annotator.text import one_line
 
-QUOTE_LABEL = "quote"
-SPEAKER = "speaker"
 MAX_ATTRIBUTION_GAP = 80
 CONTEXT = 240  # characters of the article shown on each side of a quote
 _QUOTATION_MARK = re.compile('["“”„‟«»‹›]')

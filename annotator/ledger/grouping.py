@@ -86,11 +86,12 @@ def build_ledger(
     """The ledger of `quotes`: persons, their utterances, comparisons and flags."""
     order = {source.doc_id: index for index, source in enumerate(sources)}
     attributed = [quote for quote in quotes if quote.speaker is not None]
-    persons = resolve([Mention(quote.speaker or "", quote.source.doc_id) for quote in attributed], aliases or {})
+    mentions = [Mention(quote.speaker or "", quote.source.doc_id) for quote in attributed]
+    persons = resolve(mentions, aliases or {})
     by_person: dict[str, list[Quote]] = defaultdict(list)
     person_of: dict[str, Person] = {}
-    for quote in attributed:
-        person = persons[Mention(quote.speaker or "", quote.source.doc_id)]
+    for quote, mention in zip(attributed, mentions, strict=True):
+        person = persons[mention]
         by_person[person.key].append(quote)
         person_of[person.key] = person
     vocabulary = Vocabulary()

@@ -5,8 +5,12 @@ Offsets are code points into the document text, half-open, as everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
+
+QUOTE_LABEL = "quote"  # the label the ledger reads
+SPEAKER = "speaker"  # the attribute that names who said it
 
 
 class QuoteKind(StrEnum):
@@ -138,6 +142,18 @@ class Comparison:
     def wording_differs(self) -> bool:
         return any(change.kind is not ChangeKind.PUNCTUATION for change in self.changes)
 
+    def seen_from(self, quote: Quote) -> tuple[Segment, ...]:
+        """The segments with `quote` on the left: words only in `quote` are DROPPED."""
+        if self.left.key == quote.key:
+            return self.segments
+        return tuple(
+            Segment(each.right, each.left, _MIRRORED.get(each.change, each.change) if each.change else None)
+            for each in self.segments
+        )
+
+
+_MIRRORED = {ChangeKind.ADDED: ChangeKind.DROPPED, ChangeKind.DROPPED: ChangeKind.ADDED}
+
 
 @dataclass(frozen=True, slots=True)
 class Flag:
@@ -174,6 +190,11 @@ class Utterance:
     def documents(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(quote.source.doc_id for quote in self.quotes))
 
+    def comparison_of(self, one: Quote, other: Quote) -> Comparison | None:
+        """The comparison of two of its versions, if they were compared."""
+        keys = {one.key, other.key}
+        return next((each for each in self.comparisons if {each.left.key, each.right.key} == keys), None)
+
 
 @dataclass(frozen=True, slots=True)
 class SpeakerEntry:
@@ -181,14 +202,13 @@ class SpeakerEntry:
     utterances: tuple[Utterance, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: `_by_span` is cached in the instance's __dict__
 class Ledger:
     speakers: tuple[SpeakerEntry, ...]
     unattributed: tuple[Quote, ...]
     sources: tuple[Source, ...]
     threshold: float
     skipped: tuple[str, ...] = ()  # documents with neither a gold file nor the chosen annotator's
-    _by_span: dict[tuple[str, str], Utterance] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def flags(self) -> tuple[Flag, ...]:
@@ -197,14 +217,19 @@ class Ledger:
         found = [flag for entry in self.speakers for utterance in entry.utterances for flag in utterance.flags]
         return tuple(sorted(found, key=lambda flag: order.index(flag.kind)))
 
-    def utterance_of(self, doc_id: str, span_id: str) -> Utterance | None:
-        """The utterance a quote span belongs to, or None if the ledger has no such quote."""
-        if not self._by_span:
-            for entry in self.speakers:
-                for utterance in entry.utterances:
-                    for quote in utterance.quotes:
-                        for span in quote.spans:
-                            self._by_span[(quote.source.doc_id, span.span_id)] = utterance
+    @cached_property
+    def _by_span(self) -> dict[tuple[str, str], tuple[Utterance, Quote]]:
+        return {
+            (quote.source.doc_id, span.span_id): (utterance, quote)
+            for entry in self.speakers
+            for utterance in entry.utterances
+            for quote in utterance.quotes
+            for span in quote.spans
+        }
+
+    def quote_of(self, doc_id: str, span_id: str) -> tuple[Utterance, Quote] | None:
+        """The quote a span of document `doc_id` belongs to, with its utterance; None if the
+        ledger has no such quote."""
         return self._by_span.get((doc_id, span_id))
 
     def entry_of(self, person_key: str) -> SpeakerEntry | None:

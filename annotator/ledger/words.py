@@ -11,30 +11,28 @@ all its words count; a span with some words outside the marks (“it’s
 possible” that the U.S. could…) is PARTIAL, and only the quoted words count,
 since only they claim to be the speaker's.
 
-Tokens: words (letters, digits and marks, with ' ’ - . , inside: don’t,
-ISIS-K, 2,000, 3.5) and punctuation marks, each its own token ("..." and "…"
-are one). A token's `norm` is what comparison sees: case-folded, curly
-apostrophes straight, "..." as "…", dashes as "-".
+Tokens are annotator.tokens's, as the CoNLL export cuts them (words with
+their inner apostrophes and number punctuation, "U.S.", "...", each other
+mark on its own; "IS-Khorasan" is "IS", "-", "Khorasan"), quotation marks
+left out. A token's `norm` is what comparison sees: case-folded, curly
+apostrophes straight, "..." as "…", dashes as "-". Words are shown again
+with the spacing they had in the text (`joined`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from annotator.ledger.model import QuoteKind, Word
+from annotator.tokens import tokenise
 
 OPENING = "“„‟«‹"
 CLOSING = "”»›"
 STRAIGHT = '"'
 SINGLE_OPENING = "‘"
 SINGLE_CLOSING = "’"
-_APOSTROPHES = "'’"
-_TOKEN = re.compile(
-    r"(?:[^\W\d_]\.){2,}"  # an acronym with its periods: U.S.  a.m.
-    r"|[^\W_](?:[\w\u0300-\u036f]|['’.,\-](?=[^\W_]))*"  # a word, inner ' ’ . , - kept
-    r"|\.\.\.|[^\w\s]"  # an ellipsis, or one punctuation mark
-)
+_QUOTATION_MARKS = frozenset(OPENING + CLOSING + STRAIGHT + SINGLE_OPENING + SINGLE_CLOSING)
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "―": "-", "’": "'", "‘": "'"})
 
 
@@ -85,12 +83,11 @@ def _outside_words(text: str, ranges: list[tuple[int, int]]) -> bool:
 
 def tokens(text: str, offset: int = 0) -> Iterator[Word]:
     """The words and punctuation of `text`, at document offsets from `offset`."""
-    for match in _TOKEN.finditer(text):
-        raw = match[0]
-        if raw in OPENING + CLOSING + STRAIGHT + SINGLE_OPENING + SINGLE_CLOSING:
+    for token in tokenise(text):
+        if token.text in _QUOTATION_MARKS:
             continue  # a quotation mark is not a word of the speaker's
-        punct = not raw[0].isalnum()
-        yield Word(raw, normalise(raw), offset + match.start(), offset + match.end(), punct)
+        punct = not token.text[0].isalnum()
+        yield Word(token.text, normalise(token.text), offset + token.start, offset + token.end, punct)
 
 
 def normalise(token: str) -> str:
@@ -106,11 +103,12 @@ def spoken_words(text: str, offset: int = 0) -> tuple[tuple[Word, ...], QuoteKin
     return tuple(words), kind
 
 
-def joined(words: tuple[Word, ...] | list[Word]) -> str:
-    """Words as a reader expects them: a space between words, none before , . ; : ! ? …"""
+def joined(words: Sequence[Word]) -> str:
+    """Words as the text spaced them: a space where the text had room between two
+    (or where an attribution was cut out between them), none before "," or after "“"."""
     out: list[str] = []
-    for word in words:
-        if out and not ((word.punct and word.text in ",.;:!?…)]}%") or word.text == "..."):
+    for index, word in enumerate(words):
+        if index and words[index - 1].end < word.start:
             out.append(" ")
         out.append(word.text)
     return "".join(out)

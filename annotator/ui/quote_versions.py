@@ -36,8 +36,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from annotator.ledger.gathering import QUOTE_LABEL, SPEAKER
-from annotator.ledger.model import ChangeKind, Comparison, Ledger, Quote, Segment, Source, Utterance
+from annotator.ledger.model import QUOTE_LABEL, SPEAKER, Ledger, Quote, Source, Utterance
 from annotator.model.annotation import Span
 from annotator.text import display_text
 from annotator.ui.widgets.quote_panel import Entry, QuotePanel, QuotePanelState
@@ -262,7 +261,7 @@ def panel_state(ledger: Ledger, ref: QuoteRef, annotator: str) -> QuotePanelStat
     """The panel's content for the quote span `ref`, in a ledger that took `annotator`'s files
     where a document has no gold file."""
     source = next((each for each in ledger.sources if each.doc_id == ref.doc_id), None)
-    found = _by_id(ledger, ref)
+    found = ledger.quote_of(ref.doc_id, ref.span_id)
     notes: tuple[str, ...] = ()
     if found is None and source is not None and source.annotator != annotator:
         found = _by_place(ledger, ref)
@@ -284,18 +283,6 @@ def panel_state(ledger: Ledger, ref: QuoteRef, annotator: str) -> QuotePanelStat
         others=tuple(_other(each, ref.doc_id) for each in others),
         notes=notes,
     )
-
-
-def _by_id(ledger: Ledger, ref: QuoteRef) -> tuple[Utterance, Quote] | None:
-    utterance = ledger.utterance_of(ref.doc_id, ref.span_id)
-    if utterance is None:
-        return None
-    quote = next(q for q in utterance.quotes if q.source.doc_id == ref.doc_id and _has_span(q, ref.span_id))
-    return utterance, quote
-
-
-def _has_span(quote: Quote, span_id: str) -> bool:
-    return any(span.span_id == span_id for span in quote.spans)
 
 
 def _by_place(ledger: Ledger, ref: QuoteRef) -> tuple[Utterance, Quote] | None:
@@ -337,28 +324,10 @@ def _entry(quote: Quote, **more) -> Entry:
 
 
 def _version(utterance: Utterance, quote: Quote, other: Quote) -> Entry:
-    comparison = _comparison_of(utterance, quote, other)
+    comparison = utterance.comparison_of(quote, other)
     if comparison is None:
         return _entry(other)
-    return _entry(other, differences=seen_from(comparison, quote), partial=comparison.partial)
-
-
-def _comparison_of(utterance: Utterance, one: Quote, other: Quote) -> Comparison | None:
-    keys = {one.key, other.key}
-    return next((each for each in utterance.comparisons if {each.left.key, each.right.key} == keys), None)
-
-
-_MIRRORED = {ChangeKind.ADDED: ChangeKind.DROPPED, ChangeKind.DROPPED: ChangeKind.ADDED}
-
-
-def seen_from(comparison: Comparison, quote: Quote) -> tuple[Segment, ...]:
-    """The comparison's segments with `quote` on the left: words only in `quote` are DROPPED."""
-    if comparison.left.key == quote.key:
-        return comparison.segments
-    return tuple(
-        Segment(each.right, each.left, _MIRRORED.get(each.change, each.change) if each.change else None)
-        for each in comparison.segments
-    )
+    return _entry(other, differences=comparison.seen_from(quote), partial=comparison.partial)
 
 
 def _other(utterance: Utterance, doc_id: str) -> Entry:

@@ -34,7 +34,7 @@ script, AllenNLP) read no two-column file. No offset columns: a reader that
 takes the second column as the tag would take an offset for it, silently. No
 comment lines: most of these readers have no comments, so "# doc_id = x"
 would become the token "#", and one that skips "#" lines would also drop the
-real token "#". A token never holds whitespace (annotator.interop.tokens),
+real token "#". A token never holds whitespace (annotator.tokens),
 so splitting on tabs or any whitespace gives the same two columns, and no
 token line is `-DOCSTART-` (the tokeniser cuts it at its hyphens).
 
@@ -47,7 +47,7 @@ one JSON object per block, in the same order::
 has one `[start, end)` per token line of the block, in code points of the
 document text, so predictions can be put back on the article.
 
-Tokens and sentences: annotator.interop.tokens (words keeping internal
+Tokens and sentences: annotator.tokens (words keeping internal
 apostrophes and number punctuation, each punctuation mark and emoji a token,
 one token per CJK ideograph; sentences by annotator.prose, a line break
 always ending one). A sentence is not split inside a written span: sentences
@@ -106,8 +106,9 @@ from annotator.interop import registry
 from annotator.interop.formats import check_unit, report
 from annotator.interop.model import ExportRecord, InteropError
 from annotator.interop.output import Staging
-from annotator.interop.tokens import Tokens, sentence_starts, tokenise
 from annotator.model.annotation import Span
+from annotator.model.tagset import TagSet
+from annotator.tokens import Tokens, sentence_starts, tokenise
 
 NAME = "conll"
 OFFSET_UNITS: tuple[str, ...] = registry.offset_units(NAME)
@@ -179,11 +180,8 @@ def policy(options: dict) -> Policy:
 
 
 def _tagset_labels(options: dict) -> tuple[str, ...] | None:
-    tagset = options.get("tagset")
-    if tagset is None:
-        return None
-    names = tagset.names() if hasattr(tagset, "names") else [getattr(each, "name", each) for each in tagset]
-    return tuple(str(name) for name in names)
+    tagset: TagSet | None = options.get("tagset")
+    return None if tagset is None else tuple(tagset.names())
 
 
 def _priority(value: str | Sequence[str], known: tuple[str, ...] | None) -> tuple[str, ...]:

@@ -1,4 +1,7 @@
-"""Tokens and sentences of news prose for token-level exports (CoNLL): deterministic, standard library only.
+"""Tokens and sentences of news prose: deterministic, standard library only.
+
+The token-level exports (CoNLL) cut documents with it, and the quote ledger
+reads a quote's words with it, so both see the same words.
 
 `tokenise(text)` cuts a text into tokens (`Tokens`: their code-point
 offsets `[start, end)`, each readable as a `Token`); nothing is normalised,
